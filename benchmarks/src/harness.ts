@@ -1,0 +1,112 @@
+// A small, dependency-free harness: each case is measured for sluice, the peer a user would
+// otherwise pick, and the limit (the same bytes moved with no protocol work), in one process
+// on the same input. Results are ratios, so they travel between machines better than times.
+
+/** One measured function: resolves when one iteration is done. */
+export type Task = () => Promise<void> | void;
+
+/** One row of a suite: the same work done three ways. */
+export interface BenchCase {
+  /** What is measured, e.g. "32 B frames, 64 KiB chunks". */
+  name: string;
+  /** Bytes moved per iteration, to report MB/s; omit to report operations per second. */
+  bytes?: number;
+  /** Messages (or other units) per iteration, to report units per second. */
+  units?: number;
+  /** sluice doing the work. */
+  sluice: Task;
+  /** The peer library doing the same work, when there is one. */
+  peer?: Task;
+  /** Name of the peer, shown in the table. */
+  peerName?: string;
+  /** The same bytes moved with no protocol work. */
+  limit?: Task;
+  /** Goals as ratios, shown beside the measured ones (e.g. `{ peer: 20, limit: 0.8 }`). */
+  goal?: { peer?: number; limit?: number };
+  /** Set-up before measuring, tear-down after (e.g. sockets). */
+  setup?: () => Promise<void> | void;
+  teardown?: () => Promise<void> | void;
+}
+
+/** A group of cases for one package. */
+export interface BenchSuite {
+  name: string;
+  cases: BenchCase[];
+}
+
+/** Iterations per second after a warm-up, measured for at least `minMs`. */
+export async function measure(task: Task, minMs = 1000): Promise<number> {
+  const warmUntil = performance.now() + Math.min(200, minMs / 4);
+  while (performance.now() < warmUntil) await task();
+  let iterations = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    await task();
+    iterations++;
+    elapsed = performance.now() - start;
+  } while (elapsed < minMs || iterations < 3);
+  return (iterations * 1000) / elapsed;
+}
+
+/** Measured rates of one case. */
+export interface CaseResult {
+  suite: string;
+  name: string;
+  unit: string;
+  sluice: number;
+  peer?: number;
+  peerName?: string;
+  limit?: number;
+  goal?: { peer?: number; limit?: number };
+}
+
+function scale(c: BenchCase, perSecond: number): number {
+  if (c.bytes !== undefined) return (perSecond * c.bytes) / (1024 * 1024);
+  if (c.units !== undefined) return perSecond * c.units;
+  return perSecond;
+}
+
+/** Measures every case of `suite`. */
+export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const c of suite.cases) {
+    await c.setup?.();
+    try {
+      const unit = c.bytes !== undefined ? 'MiB/s' : c.units !== undefined ? 'msg/s' : 'ops/s';
+      const result: CaseResult = { suite: suite.name, name: c.name, unit, sluice: 0 };
+      result.sluice = scale(c, await measure(c.sluice, minMs));
+      if (c.peer) {
+        result.peer = scale(c, await measure(c.peer, minMs));
+        result.peerName = c.peerName ?? 'peer';
+      }
+      if (c.limit) result.limit = scale(c, await measure(c.limit, minMs));
+      if (c.goal) result.goal = c.goal;
+      results.push(result);
+      console.error(`  measured ${suite.name} / ${c.name}`);
+    } finally {
+      await c.teardown?.();
+    }
+  }
+  return results;
+}
+
+const fmt = (n: number | undefined): string =>
+  n === undefined ? '–' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}x` : '–');
+
+/** The results as a Markdown table: rates, and sluice's ratio to the peer and to the limit. */
+export function table(results: CaseResult[]): string {
+  const lines = [
+    '| suite | case | unit | sluice | peer | limit | vs peer (goal) | vs limit (goal) |',
+    '|---|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    const peerGoal = r.goal?.peer ? ` (≥ ${r.goal.peer}x)` : '';
+    const limitGoal = r.goal?.limit ? ` (≥ ${r.goal.limit}x)` : '';
+    lines.push(
+      `| ${r.suite} | ${r.name} | ${r.unit} | ${fmt(r.sluice)} | ${r.peer === undefined ? '–' : `${fmt(r.peer)} ${r.peerName}`} | ${fmt(r.limit)} | ${ratio(r.sluice, r.peer)}${peerGoal} | ${ratio(r.sluice, r.limit)}${limitGoal} |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,5 @@
+/**
+ * `@sluice/channel`. See the README for what it does and how to use it.
+ * @packageDocumentation
+ */
+export {};

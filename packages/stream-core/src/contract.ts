@@ -1,0 +1,60 @@
+// The contract every sluice byte stream honours. `Stream` implements it over Node streams;
+// `BufferedStream`, docker-demux's `Demuxer`, and test doubles implement it too, so channels,
+// pumps and `select` work with any of them.
+import type { Duplex } from 'node:stream';
+
+/** Anything `select()` can wait on: a `Stream`, a `Pump`, a docker-demux `Demuxer`, … */
+export interface Selectable {
+  /** True when `read()` would not return an empty result now: data, end of stream, or an error to report. */
+  readyToRead(): boolean;
+  /** True when `write()` would be accepted now without exceeding the write bound. */
+  readyToWrite(): boolean;
+  /**
+   * Calls `listener` whenever `readyToRead()` or `readyToWrite()` may have changed.
+   * Returns a function that removes the listener.
+   */
+  onReadiness(listener: () => void): () => void;
+}
+
+/**
+ * A bidirectional byte stream with both seed faces: dockerpty's non-blocking one (`read`,
+ * `write`, `doWrite`, `needsWrite`, `select`) and RPyC's awaitable one (`readExactly`,
+ * `poll`, `writeAll`, `closeWrite`, async iteration).
+ */
+export interface ByteStream extends Selectable, AsyncIterable<Uint8Array>, AsyncDisposable {
+  /** The file descriptor underneath, or -1 when there is none (an in-memory or TLS stream). */
+  fileno(): number;
+  /**
+   * Up to `n` buffered bytes now; an empty buffer when nothing is ready; `null` at end of
+   * stream. Throws the stream's error, if it failed.
+   */
+  read(n?: number): Uint8Array | null;
+  /**
+   * Buffers `data` and starts flushing it. Returns `data.length`, or `undefined` for empty
+   * data. Throws `BufferOverflowError` when the write buffer would exceed its bound; nothing
+   * already accepted is lost.
+   */
+  write(data: Uint8Array | string): number | undefined;
+  /** Hands as much pending data as possible to the destination; returns the bytes flushed. */
+  doWrite(): number;
+  /** True while written data is waiting to be flushed. */
+  needsWrite(): boolean;
+  /** Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends first. */
+  readExactly(n: number): Promise<Uint8Array>;
+  /** Resolves true when data is ready or the peer hung up, false after `timeoutMs`. */
+  poll(timeoutMs?: number): Promise<boolean>;
+  /** Resolves once `data` is accepted within the write bound (waits under backpressure). */
+  writeAll(data: Uint8Array | string): Promise<void>;
+  /** Half-close: flushes, then ends the writing side. The peer can still write back. */
+  closeWrite(): Promise<void>;
+  /** Flushes pending writes, then closes both directions. Idempotent. */
+  close(): Promise<void>;
+  /** True once `close()` was called or the stream was destroyed. */
+  readonly closed: boolean;
+}
+
+/** A `ByteStream` that wraps a Node stream and hands it back for interop. */
+export interface NodeBackedStream extends ByteStream {
+  /** The underlying Node stream. */
+  readonly underlying: Duplex;
+}

@@ -1,0 +1,141 @@
+// The one error family of sluice. Every package throws these (never bare Error or strings),
+// each with a stable `code` and `name`. `instanceof` works across two installed copies of
+// this package: classes are recognised by a lineage of codes stored on the instance under
+// a global symbol, not by prototype identity.
+
+const kLineage: unique symbol = Symbol.for('@sluice/stream-core/error-lineage') as never;
+
+/** Extra facts an error can carry; each says where or why, for messages and for programs. */
+export interface StreamErrorOptions {
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+type ErrorClass = { code?: string } & (abstract new (...args: never[]) => unknown);
+
+function lineageOf(target: ErrorClass | null): string[] {
+  const codes: string[] = [];
+  for (let c = target; c && Object.hasOwn(c, 'code'); c = Object.getPrototypeOf(c)) {
+    codes.push(c.code as string);
+  }
+  return codes;
+}
+
+/** Base of every sluice error. */
+export class StreamError extends Error {
+  /** Stable code of this class; instances carry the same value in `code`. */
+  static readonly code: string = 'ERR_SLUICE_STREAM';
+  /** Stable machine-readable code, e.g. `ERR_SLUICE_CONNECTION_LOST`. */
+  readonly code: string;
+
+  constructor(message: string, options?: StreamErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    const target = new.target as unknown as ErrorClass & { name: string };
+    this.name = target.name;
+    this.code = (target.code as string | undefined) ?? StreamError.code;
+    Object.defineProperty(this, kLineage, { value: lineageOf(target), enumerable: false });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass that does not declare its own code is a user's: plain prototype check.
+    if (!Object.hasOwn(this, 'code'))
+      return Function.prototype[Symbol.hasInstance].call(this, value);
+    if (typeof value !== 'object' || value === null) return false;
+    const lineage = (value as { [kLineage]?: unknown })[kLineage];
+    return Array.isArray(lineage) && lineage.includes((this as { code: string }).code);
+  }
+}
+
+/** The peer went away, or the stream ended before the expected bytes arrived. */
+export class ConnectionLostError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_CONNECTION_LOST';
+}
+
+/** An operation on a stream that has been closed ("stream has been closed"). */
+export class StreamClosedError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_STREAM_CLOSED';
+  constructor(message = 'stream has been closed', options?: StreamErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** Facts for a size limit that was exceeded. */
+export interface BufferOverflowErrorOptions extends StreamErrorOptions {
+  /** The limit, in bytes. */
+  limit?: number;
+  /** The size that was asked for or announced, in bytes. */
+  size?: number;
+}
+
+/** A size limit would be exceeded (a buffer bound, a frame or message cap). */
+export class BufferOverflowError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_BUFFER_OVERFLOW';
+  /** The limit, in bytes, when known. */
+  readonly limit: number | undefined;
+  /** The size asked for or announced, when known. */
+  readonly size: number | undefined;
+  constructor(message: string, options?: BufferOverflowErrorOptions) {
+    super(message, options);
+    this.limit = options?.limit;
+    this.size = options?.size;
+  }
+}
+
+/** Compression or decompression failed (corrupt data, or output past its cap). */
+export class CompressionError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_COMPRESSION';
+}
+
+/** Encryption, decryption, authentication of a frame or the key agreement failed. */
+export class EncryptionError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_ENCRYPTION';
+}
+
+/** Facts for a timeout. */
+export interface TimeoutErrorOptions extends StreamErrorOptions {
+  /** The timeout that expired, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** An operation did not complete within its time limit. */
+export class TimeoutError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_TIMEOUT';
+  /** The timeout that expired, in milliseconds, when known. */
+  readonly timeoutMs: number | undefined;
+  constructor(message: string, options?: TimeoutErrorOptions) {
+    super(message, options);
+    this.timeoutMs = options?.timeoutMs;
+  }
+}
+
+/** Facts for malformed input. */
+export interface ProtocolErrorOptions extends StreamErrorOptions {
+  /** Byte offset in the input stream where the problem was found. */
+  offset?: number;
+}
+
+/** Malformed input: a bad frame header, an unknown stream id or flag, a truncated frame. */
+export class ProtocolError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_PROTOCOL';
+  /** Byte offset in the input where the problem was found, when known. */
+  readonly offset: number | undefined;
+  constructor(message: string, options?: ProtocolErrorOptions) {
+    super(message, options);
+    this.offset = options?.offset;
+  }
+}
+
+/** A connection could not be made (refused, unreachable, name not resolved). */
+export class ConnectError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_CONNECT';
+}
+
+/** The peer could not be authenticated (certificate, host key, fingerprint, credentials). */
+export class AuthenticationError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_AUTHENTICATION';
+}
+
+/** The Docker daemon reported an error in-band (stream id 3, "systemerr"). */
+export class DaemonError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_DAEMON';
+}

@@ -1,0 +1,37 @@
+/**
+ * `@sluice/stream-core`: the one byte-stream contract of sluice, and the shared error
+ * family and constants.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionLostError, MAX_BUFFER_SIZE } from '@sluice/stream-core';
+ * ```
+ * @packageDocumentation
+ */
+
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BATCH_TIMEOUT,
+  DEFAULT_BUFFER_SIZE,
+  DEFAULT_COMPRESSION_LEVEL,
+  MAX_BUFFER_SIZE,
+  STREAM_CHUNK_SIZE,
+} from './constants.js';
+export type { ByteStream, NodeBackedStream, Selectable } from './contract.js';
+export {
+  AuthenticationError,
+  BufferOverflowError,
+  type BufferOverflowErrorOptions,
+  CompressionError,
+  ConnectError,
+  ConnectionLostError,
+  DaemonError,
+  EncryptionError,
+  ProtocolError,
+  type ProtocolErrorOptions,
+  StreamClosedError,
+  StreamError,
+  type StreamErrorOptions,
+  TimeoutError,
+  type TimeoutErrorOptions,
+} from './errors.js';

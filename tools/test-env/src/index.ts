@@ -1,0 +1,6 @@
+/**
+ * `@sluice/test-env` (private): finds the real parts tests need and gates them.
+ * @packageDocumentation
+ */
+export { dockerEngine, removeTestContainers, TEST_IMAGE, TEST_LABEL } from './docker.js';
+export { findRealPart, type RealPart, underCi } from './real-part.js';
