@@ -4,3 +4,4 @@
  */
 export { dockerEngine, removeTestContainers, TEST_IMAGE, TEST_LABEL } from './docker.js';
 export { findRealPart, type RealPart, underCi } from './real-part.js';
+export { type SshServer, sshdStateDir, sshServer } from './sshd.js';
