@@ -64,6 +64,9 @@ function ensureNode() {
       NODE_PACKAGE,
     ]);
   }
+  say(
+    `Node ${process.version} is older than ${MIN_NODE.join('.')}: using .tools/node (Node ${spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim()})`,
+  );
   const status = run(bin, [fileURLToPath(import.meta.url), command, ...extraArgs], {
     env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}` },
   });
@@ -93,7 +96,8 @@ function ensurePnpm() {
   const installed = existsSync(join(pkgDir, 'package.json'))
     ? JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version
     : undefined;
-  if (installed !== version) {
+  if (installed === version) say(`pnpm ${version} is ready in .tools/pnpm`);
+  else {
     say(`installing pnpm ${version} into .tools/pnpm (once)`);
     mkdirSync(prefix, { recursive: true });
     mustRun('installing pnpm', 'npm', [
