@@ -16,7 +16,7 @@ export interface Ran {
 export function runCommand(
   file: string,
   args: string[],
-  cwd = repoRoot,
+  cwd: string = repoRoot,
   env: NodeJS.ProcessEnv = process.env,
 ): Ran {
   const result = spawnSync(file, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
