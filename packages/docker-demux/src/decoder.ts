@@ -1,0 +1,232 @@
+// The incremental push decoder. Chunks go in, payloads come out through one callback, in order.
+// The hot path is a single loop over offsets: a header that lies inside the chunk is read in
+// place, a payload that lies inside the chunk is handed out as a view of it (no copy), and the
+// only state kept between chunks is a partial header (8 bytes, preallocated) and the frame in
+// progress. Nothing recurses, so the stack depth is the same for one frame or a million.
+import { BufferOverflowError, DaemonError, ProtocolError } from '@sluice/stream-core';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  HEADER_SIZE,
+  type OutputStreamId,
+  SYSTEMERR,
+} from './constants.js';
+
+/**
+ * Receives each payload, in stream order. `payload` is a view of the pushed chunk when the
+ * frame lay inside it; keep it (it is never reused), or copy it if you will mutate the chunk.
+ */
+export type FrameHandler = (streamId: OutputStreamId, payload: Buffer) => void;
+
+/** Options of a {@link FrameDecoder}. */
+export interface FrameDecoderOptions {
+  /** Largest payload accepted; a larger header fails with `BufferOverflowError` before any allocation. Default 64 MiB. */
+  maxFrameSize?: number;
+  /**
+   * Hand out a payload that spans chunks piece by piece as it arrives (each piece a view of a
+   * chunk, nothing copied or held) instead of joining it. Right for byte streams (stdout,
+   * stderr), where frame boundaries carry no meaning. Default false: one call per frame.
+   */
+  partial?: boolean;
+}
+
+/**
+ * Decodes Docker's multiplexed stream incrementally.
+ *
+ * `push(chunk)` calls `onFrame(streamId, payload)` synchronously for every payload the chunk
+ * completes (or, with `partial`, every piece it carries), then returns. Zero-length frames are
+ * skipped. It throws, after delivering everything before the fault:
+ * - `DaemonError` for a stream id 3 frame (its message is the daemon's text);
+ * - `ProtocolError` (with `offset`) for an unknown stream id or non-zero reserved bytes;
+ * - `BufferOverflowError` for a frame longer than `maxFrameSize`, before allocating anything.
+ *
+ * `end()` says the input is over: if it stopped inside a frame, the payload bytes that did
+ * arrive are delivered, then it throws `ProtocolError` ("truncated frame: N more bytes expected").
+ * After a throw the decoder stays failed and rethrows the same error.
+ *
+ * @example
+ * ```ts
+ * const decoder = new FrameDecoder((id, payload) => (id === STDERR ? err : out).push(payload));
+ * socket.on('data', (chunk) => decoder.push(chunk));
+ * socket.on('end', () => decoder.end());
+ * ```
+ */
+export class FrameDecoder {
+  /** Largest payload accepted, in bytes. */
+  readonly maxFrameSize: number;
+  /** Whether spanning payloads are handed out in pieces. */
+  readonly partial: boolean;
+  private readonly onFrame: FrameHandler;
+  private readonly header: Buffer = Buffer.alloc(HEADER_SIZE);
+  private headerFill = 0;
+  /** Stream id of the frame whose payload is being read. */
+  private streamId = 0;
+  /** Payload bytes still expected; 0 while reading a header. */
+  private remaining = 0;
+  /** The joined payload being filled (whole-frame mode, or a daemon message), else null. */
+  private frame: Buffer | null = null;
+  private frameFill = 0;
+  /** Input bytes consumed by earlier pushes. */
+  private consumed = 0;
+  private failure: Error | null = null;
+
+  constructor(onFrame: FrameHandler, options: FrameDecoderOptions = {}) {
+    const max = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    if (!Number.isSafeInteger(max) || max < 0) {
+      throw new RangeError(`maxFrameSize must be a non-negative integer, got ${max}`);
+    }
+    this.maxFrameSize = max;
+    this.partial = options.partial ?? false;
+    this.onFrame = onFrame;
+  }
+
+  /** Input bytes consumed so far. */
+  get bytesConsumed(): number {
+    return this.consumed;
+  }
+
+  /** True when the input so far stops inside a frame (a header or payload is incomplete). */
+  get midFrame(): boolean {
+    return this.headerFill > 0 || this.remaining > 0;
+  }
+
+  /** Decodes `input`, delivering every payload it completes. */
+  push(input: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    const chunk = Buffer.isBuffer(input)
+      ? input
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const len = chunk.length;
+    const onFrame = this.onFrame;
+    let pos = 0;
+    try {
+      while (pos < len) {
+        const remaining = this.remaining;
+        if (remaining > 0) {
+          // Continuing a payload that started in an earlier chunk.
+          const avail = len - pos;
+          const take = Math.min(remaining, avail);
+          const frame = this.frame;
+          if (frame === null) {
+            onFrame(this.streamId as OutputStreamId, chunk.subarray(pos, pos + take));
+          } else {
+            chunk.copy(frame, this.frameFill, pos, pos + take);
+            this.frameFill += take;
+          }
+          pos += take;
+          this.remaining = remaining - take;
+          if (this.remaining === 0 && frame !== null) {
+            this.frame = null;
+            this.deliverJoined(frame);
+          }
+          continue;
+        }
+        let id: number;
+        let size: number;
+        let start: number;
+        if (this.headerFill === 0 && len - pos >= HEADER_SIZE) {
+          // The header lies inside the chunk: read it in place.
+          start = pos;
+          id = chunk[pos]!;
+          if (id > SYSTEMERR || (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) !== 0) {
+            throw this.badHeader(chunk, pos, this.consumed + pos);
+          }
+          size =
+            chunk[pos + 4]! * 0x1000000 +
+            ((chunk[pos + 5]! << 16) | (chunk[pos + 6]! << 8) | chunk[pos + 7]!);
+          pos += HEADER_SIZE;
+        } else {
+          // A header split across chunks: gather it in the preallocated 8 bytes.
+          const want = HEADER_SIZE - this.headerFill;
+          const take = Math.min(want, len - pos);
+          chunk.copy(this.header, this.headerFill, pos, pos + take);
+          this.headerFill += take;
+          pos += take;
+          if (this.headerFill < HEADER_SIZE) break;
+          this.headerFill = 0;
+          const h = this.header;
+          start = pos - HEADER_SIZE;
+          id = h[0]!;
+          if (id > SYSTEMERR || (h[1]! | h[2]! | h[3]!) !== 0) {
+            throw this.badHeader(h, 0, this.consumed + start);
+          }
+          size = h.readUInt32BE(4);
+        }
+        if (size === 0) continue; // Empty frames occur; they are not end of stream.
+        if (size > this.maxFrameSize) {
+          throw new BufferOverflowError(
+            `frame of ${size} bytes at byte offset ${this.consumed + start} exceeds maxFrameSize ${this.maxFrameSize}`,
+            { limit: this.maxFrameSize, size },
+          );
+        }
+        this.streamId = id;
+        if (len - pos >= size) {
+          // The whole payload lies inside the chunk: hand out a view.
+          const payload = chunk.subarray(pos, pos + size);
+          pos += size;
+          if (id === SYSTEMERR) throw daemonError(payload);
+          onFrame(id as OutputStreamId, payload);
+          continue;
+        }
+        this.remaining = size;
+        if (id === SYSTEMERR || !this.partial) {
+          this.frame = Buffer.allocUnsafe(size);
+          this.frameFill = 0;
+        }
+      }
+    } catch (error) {
+      this.failure = error as Error;
+      throw error;
+    }
+    this.consumed += len;
+  }
+
+  /**
+   * Says the input is over. Throws `ProtocolError` if it stopped inside a frame, after
+   * delivering the payload bytes that did arrive.
+   */
+  end(): void {
+    if (this.failure) throw this.failure;
+    let missing = 0;
+    if (this.headerFill > 0) {
+      missing = HEADER_SIZE - this.headerFill;
+    } else if (this.remaining > 0) {
+      missing = this.remaining;
+      const frame = this.frame;
+      this.frame = null;
+      if (frame !== null && this.streamId !== SYSTEMERR && this.frameFill > 0) {
+        this.onFrame(this.streamId as OutputStreamId, frame.subarray(0, this.frameFill));
+      }
+    }
+    if (missing > 0) {
+      this.failure = new ProtocolError(
+        `truncated frame: ${missing} more bytes expected at byte offset ${this.consumed}`,
+        { offset: this.consumed },
+      );
+      throw this.failure;
+    }
+  }
+
+  private deliverJoined(frame: Buffer): void {
+    if (this.streamId === SYSTEMERR) throw daemonError(frame);
+    this.onFrame(this.streamId as OutputStreamId, frame);
+  }
+
+  private badHeader(bytes: Buffer, at: number, offset: number): ProtocolError {
+    const id = bytes[at]!;
+    if (id > SYSTEMERR) {
+      return new ProtocolError(`unrecognized stream id ${id} at byte offset ${offset}`, { offset });
+    }
+    const reserved = Array.from(bytes.subarray(at + 1, at + 4), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join(' ');
+    return new ProtocolError(
+      `invalid frame header at byte offset ${offset}: reserved bytes must be 00 00 00, got ${reserved}`,
+      { offset },
+    );
+  }
+}
+
+function daemonError(payload: Buffer): DaemonError {
+  const text = payload.toString('utf8').trimEnd();
+  return new DaemonError(text.length > 0 ? text : 'the daemon reported an empty error');
+}

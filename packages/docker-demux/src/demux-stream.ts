@@ -1,0 +1,102 @@
+// DemuxStream: demux as a Writable, for pipeline(); its two outputs are Readables.
+import { Readable, Writable } from 'node:stream';
+import { STDERR } from './constants.js';
+import { FrameDecoder } from './decoder.js';
+import type { StreamKind } from './detect.js';
+
+/** Options of a {@link DemuxStream}. */
+export interface DemuxStreamOptions {
+  /** Largest frame payload accepted. Default 64 MiB. */
+  maxFrameSize?: number;
+  /** 'raw' (a TTY) passes every byte to `stdout` unchanged. Default 'multiplexed'. */
+  kind?: StreamKind;
+  /** High-water mark of `stdout` and `stderr`, in bytes. */
+  highWaterMark?: number;
+}
+
+/**
+ * A Writable that takes Docker's multiplexed stream and splits it into two Readables,
+ * `stdout` (ids 0 and 1) and `stderr` (id 2). Writing waits while either output is full, so
+ * read both (a stalled `stderr` holds `stdout` back, as with a real process).
+ *
+ * Errors (`DaemonError`, `ProtocolError`, `BufferOverflowError`) fail the Writable — so
+ * `pipeline(source, demuxStream)` rejects — after every byte before the fault was pushed;
+ * the two outputs then end normally, keeping what they hold.
+ */
+export class DemuxStream extends Writable {
+  /** Payloads of stream ids 0 and 1. */
+  readonly stdout: Readable;
+  /** Payloads of stream id 2. */
+  readonly stderr: Readable;
+  private readonly decoder: FrameDecoder | undefined;
+  private full = false;
+  private waiting: (() => void) | null = null;
+
+  constructor(options: DemuxStreamOptions = {}) {
+    super();
+    const read = (): void => this.resumeWriting();
+    const hwm = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
+    this.stdout = new Readable({ read, ...hwm });
+    this.stderr = new Readable({ read, ...hwm });
+    this.decoder =
+      options.kind === 'raw'
+        ? undefined
+        : new FrameDecoder(
+            (id, payload) => {
+              if (!(id === STDERR ? this.stderr : this.stdout).push(payload)) this.full = true;
+            },
+            { partial: true, maxFrameSize: options.maxFrameSize },
+          );
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error) => void): void {
+    this.full = false;
+    try {
+      if (this.decoder) this.decoder.push(chunk);
+      else if (!this.stdout.push(chunk)) this.full = true;
+    } catch (error) {
+      this.endOutputs();
+      done(error as Error);
+      return;
+    }
+    if (this.full) this.waiting = done;
+    else done();
+  }
+
+  override _final(done: (error?: Error) => void): void {
+    try {
+      this.decoder?.end();
+    } catch (error) {
+      this.endOutputs();
+      done(error as Error);
+      return;
+    }
+    this.endOutputs();
+    done();
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.endOutputs();
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.();
+    done(error);
+  }
+
+  private resumeWriting(): void {
+    const waiting = this.waiting;
+    if (waiting === null || hasNoRoom(this.stdout) || hasNoRoom(this.stderr)) return;
+    this.waiting = null;
+    waiting();
+  }
+
+  private endOutputs(): void {
+    for (const out of [this.stdout, this.stderr]) {
+      if (!out.readableEnded && !out.destroyed) out.push(null);
+    }
+  }
+}
+
+function hasNoRoom(readable: Readable): boolean {
+  return readable.readableLength >= readable.readableHighWaterMark;
+}

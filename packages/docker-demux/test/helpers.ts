@@ -1,0 +1,83 @@
+// Test doubles for this package's tests: frame builders, chunked sources and collecting sinks.
+import { Readable, Writable } from 'node:stream';
+
+/** A frame built by hand (not by the encoder under test), with any id and reserved bytes. */
+export function frame(id: number, payload: string | Uint8Array, reserved: number[] = [0, 0, 0]): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : Buffer.from(payload);
+  const header = Buffer.from([id, ...reserved, 0, 0, 0, 0]);
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+}
+
+/** Splits `bytes` at the given offsets. */
+export function splitAt(bytes: Uint8Array, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const p of [...points, bytes.length]) {
+    out.push(Buffer.from(bytes.subarray(from, p)));
+    from = p;
+  }
+  return out.filter((c) => c.length > 0);
+}
+
+/** A Readable that delivers `chunks` one per read, and counts what was pulled from it. */
+export class ChunkSource extends Readable {
+  pulled = 0;
+  private next = 0;
+  constructor(private readonly chunks: Uint8Array[]) {
+    super();
+  }
+  override _read(): void {
+    const chunk = this.chunks[this.next++];
+    if (chunk === undefined) {
+      this.push(null);
+      return;
+    }
+    this.pulled += chunk.length;
+    this.push(chunk);
+  }
+}
+
+/** A Writable that keeps everything; `text()` and `bytes()` read it back. */
+export class Collector extends Writable {
+  readonly chunks: Buffer[] = [];
+  constructor(options: { highWaterMark?: number } = {}) {
+    super(options);
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.chunks.push(chunk);
+    done();
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+  text(): string {
+    return this.bytes().toString('latin1');
+  }
+}
+
+/** A Writable that accepts a write only when `release()` is called: a stalled consumer. */
+export class GatedSink extends Writable {
+  readonly chunks: Buffer[] = [];
+  private pending: (() => void)[] = [];
+  constructor(highWaterMark: number) {
+    super({ highWaterMark });
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.chunks.push(chunk);
+    this.pending.push(done);
+  }
+  /** Completes every write held so far, letting the stream drain. */
+  release(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const done of pending) done();
+  }
+  get held(): number {
+    return this.pending.length;
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
