@@ -29,37 +29,51 @@ export class DemuxStream extends Writable {
   /** Payloads of stream id 2. */
   readonly stderr: Readable;
   private readonly decoder: FrameDecoder | undefined;
-  private full = false;
+  // Set when a push was refused, cleared when that output asks for more (`_read`).
+  private outFull = false;
+  private errFull = false;
   private waiting: (() => void) | null = null;
 
   constructor(options: DemuxStreamOptions = {}) {
     super();
-    const read = (): void => this.resumeWriting();
     const hwm = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
-    this.stdout = new Readable({ read, ...hwm });
-    this.stderr = new Readable({ read, ...hwm });
+    this.stdout = new Readable({
+      read: () => {
+        this.outFull = false;
+        this.resumeWriting();
+      },
+      ...hwm,
+    });
+    this.stderr = new Readable({
+      read: () => {
+        this.errFull = false;
+        this.resumeWriting();
+      },
+      ...hwm,
+    });
     this.decoder =
       options.kind === 'raw'
         ? undefined
         : new FrameDecoder(
             (id, payload) => {
-              if (!(id === STDERR ? this.stderr : this.stdout).push(payload)) this.full = true;
+              if (id === STDERR) {
+                if (!this.stderr.push(payload)) this.errFull = true;
+              } else if (!this.stdout.push(payload)) this.outFull = true;
             },
             { partial: true, maxFrameSize: options.maxFrameSize },
           );
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error) => void): void {
-    this.full = false;
     try {
       if (this.decoder) this.decoder.push(chunk);
-      else if (!this.stdout.push(chunk)) this.full = true;
+      else if (!this.stdout.push(chunk)) this.outFull = true;
     } catch (error) {
       this.endOutputs();
       done(error as Error);
       return;
     }
-    if (this.full) this.waiting = done;
+    if (this.outFull || this.errFull) this.waiting = done;
     else done();
   }
 
@@ -85,7 +99,7 @@ export class DemuxStream extends Writable {
 
   private resumeWriting(): void {
     const waiting = this.waiting;
-    if (waiting === null || hasNoRoom(this.stdout) || hasNoRoom(this.stderr)) return;
+    if (waiting === null || this.outFull || this.errFull) return;
     this.waiting = null;
     waiting();
   }
@@ -95,8 +109,4 @@ export class DemuxStream extends Writable {
       if (!out.readableEnded && !out.destroyed) out.push(null);
     }
   }
-}
-
-function hasNoRoom(readable: Readable): boolean {
-  return readable.readableLength >= readable.readableHighWaterMark;
 }

@@ -1,5 +1,5 @@
 // demux() against the seven docker-modem defects in the reference, and its stream contract.
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { ConnectionLostError, DaemonError, ProtocolError } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
 import { ChunkSource, Collector, frame, GatedSink } from '../test/helpers.js';
@@ -32,6 +32,21 @@ describe('demux: the docker-modem defects', () => {
     const input = Buffer.concat(Array.from({ length: 3600 }, () => frame(1, 'A')));
     await demux(new ChunkSource([input]), out);
     expect(out.stdout.text()).toBe('A'.repeat(3600));
+  });
+
+  it('3b. 1,000,000 one-byte frames in one 9 MB chunk', async () => {
+    const one = frame(2, 'B');
+    const input = Buffer.alloc(one.length * 1_000_000);
+    for (let at = 0; at < input.length; at += one.length) one.copy(input, at);
+    let count = 0;
+    const stderr = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (chunk.length === 1 && chunk[0] === 0x42) count++;
+        done();
+      },
+    });
+    await demux(new ChunkSource([input]), { stdout: new Collector(), stderr });
+    expect(count).toBe(1_000_000);
   });
 
   it('4. short raw output then EOF is not lost (raw mode)', async () => {

@@ -2,7 +2,11 @@
 import { Readable, Writable } from 'node:stream';
 
 /** A frame built by hand (not by the encoder under test), with any id and reserved bytes. */
-export function frame(id: number, payload: string | Uint8Array, reserved: number[] = [0, 0, 0]): Buffer {
+export function frame(
+  id: number,
+  payload: string | Uint8Array,
+  reserved: number[] = [0, 0, 0],
+): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : Buffer.from(payload);
   const header = Buffer.from([id, ...reserved, 0, 0, 0, 0]);
   header.writeUInt32BE(body.length, 4);
@@ -79,5 +83,65 @@ export class GatedSink extends Writable {
   }
   bytes(): Buffer {
     return Buffer.concat(this.chunks);
+  }
+}
+
+/**
+ * The read side of a ByteStream, in memory: `feed()` makes bytes readable, `finish()` ends it.
+ * Write-side calls are recorded. (Stand-in until stream-core's createStreamPair is used.)
+ */
+export class MemoryByteStream {
+  readonly written: (Uint8Array | string)[] = [];
+  closed = false;
+  private chunks: Buffer[] = [];
+  private ended = false;
+  private listeners = new Set<() => void>();
+  feed(bytes: Uint8Array): void {
+    this.chunks.push(Buffer.from(bytes));
+    this.notify();
+  }
+  finish(): void {
+    this.ended = true;
+    this.notify();
+  }
+  fileno(): number {
+    return 42;
+  }
+  read(n = 4096): Uint8Array | null {
+    const first = this.chunks[0];
+    if (first === undefined) return this.ended ? null : new Uint8Array(0);
+    if (first.length <= n) {
+      this.chunks.shift();
+      return first;
+    }
+    this.chunks[0] = first.subarray(n);
+    return first.subarray(0, n);
+  }
+  write(data: Uint8Array | string): number | undefined {
+    if (data.length === 0) return undefined;
+    this.written.push(data);
+    return data.length;
+  }
+  doWrite(): number {
+    return 0;
+  }
+  needsWrite(): boolean {
+    return this.written.length > 0;
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+  readyToRead(): boolean {
+    return this.chunks.length > 0 || this.ended;
+  }
+  readyToWrite(): boolean {
+    return true;
+  }
+  onReadiness(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  private notify(): void {
+    for (const l of this.listeners) l();
   }
 }

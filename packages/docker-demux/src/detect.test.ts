@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { streamKindFromContentType, streamKindFromInspect } from './detect.js';
+
+describe('detection', () => {
+  it('reads the Content-Type of an upgraded reply', () => {
+    expect(streamKindFromContentType('application/vnd.docker.multiplexed-stream')).toBe(
+      'multiplexed',
+    );
+    expect(streamKindFromContentType('Application/VND.docker.raw-stream; charset=x')).toBe('raw');
+    expect(streamKindFromContentType(['application/vnd.docker.raw-stream'])).toBe('raw');
+    expect(streamKindFromContentType('application/json')).toBeUndefined();
+    expect(streamKindFromContentType(undefined)).toBeUndefined();
+  });
+
+  it('reads Config.Tty (containers) and ProcessConfig.tty (execs)', () => {
+    expect(streamKindFromInspect({ Config: { Tty: true } })).toBe('raw');
+    expect(streamKindFromInspect({ Config: { Tty: false } })).toBe('multiplexed');
+    expect(streamKindFromInspect({ ProcessConfig: { tty: true } })).toBe('raw');
+    expect(streamKindFromInspect({ ProcessConfig: { tty: false } })).toBe('multiplexed');
+    expect(streamKindFromInspect({})).toBeUndefined();
+    expect(streamKindFromInspect(null)).toBeUndefined();
+  });
+});
