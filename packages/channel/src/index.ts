@@ -1,5 +1,60 @@
 /**
- * `@sluice/channel`. See the README for what it does and how to use it.
+ * `@sluice/channel`: whole messages over a sluice `Stream`, with optional compression
+ * (deflate, brotli, zstd) and batching, on a documented, versioned wire format.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'node:net';
+ * import { Stream } from '@sluice/stream-core';
+ * import { Channel } from '@sluice/channel';
+ *
+ * const channel = new Channel(new Stream(connect(port)), { compress: 'zstd', batch: true });
+ * await channel.send('hello');
+ * for await (const message of channel) console.log(message.length);
+ * ```
  * @packageDocumentation
  */
-export {};
+
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BATCH_TIMEOUT,
+  DEFAULT_COMPRESSION_LEVEL,
+  MAX_BUFFER_SIZE,
+} from '@sluice/stream-core';
+export { decodeBatch, encodeBatch, MAX_BATCH_MESSAGES } from './batch.js';
+export { type BatchOptions, Channel, type ChannelOptions } from './channel.js';
+export {
+  type CodecOptions,
+  decodeMessages,
+  type EncodeOptions,
+  encodeMessages,
+  MessageCodec,
+} from './codec.js';
+export {
+  ALGORITHM_IDS,
+  type CompressionAlgorithm,
+  compress,
+  compressSync,
+  decompress,
+} from './compression.js';
+export { type CompressionOptions, compressionLayer } from './compression-layer.js';
+export {
+  ALGORITHM_MASK,
+  ALGORITHM_SHIFT,
+  DEFAULT_BATCH_MAX_MESSAGE,
+  DEFAULT_COMPRESSION_THRESHOLD,
+  DEFAULT_FRAME_SIZE,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  FLAG_BATCH,
+  FLAG_COMPRESSED,
+  FLAG_ENCRYPTED,
+  FLAG_FINAL,
+  HEADER_SIZE,
+  MAX_FRAME_PAYLOAD,
+  RESERVED_FLAGS,
+  WIRE_VERSION,
+} from './constants.js';
+export { FrameDecoder, type FrameDecoderOptions, type RawMessage } from './frame-decoder.js';
+export { encodeFrameHeader, encodeFrames } from './header.js';
+export type { LayerOutput, PayloadLayer } from './layer.js';
+export { BatchingChannel, CompressedChannel } from './seed-channels.js';

@@ -1,0 +1,307 @@
+// `Channel`: whole messages over a byte stream. Outgoing: batch → compress → (encrypt) →
+// frame → stream; incoming the reverse. Reading is pull-based: bytes are taken from the
+// stream only while `recv()` (or `poll()`) wants a message, so a receiver that stops
+// reading leaves the stream's bounded buffer full and the sender's `send` waits.
+import {
+  type ByteStream,
+  ConnectionLostError,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BATCH_TIMEOUT,
+  StreamClosedError,
+} from '@sluice/stream-core';
+import { encodeBatch } from './batch.js';
+import { Batcher } from './batcher.js';
+import { type CodecOptions, MessageCodec } from './codec.js';
+import { DEFAULT_BATCH_MAX_MESSAGE, FLAG_BATCH } from './constants.js';
+import type { FrameDecoder, RawMessage } from './frame-decoder.js';
+
+/** How a channel batches. */
+export interface BatchOptions {
+  /** Messages per batch. Default `DEFAULT_BATCH_SIZE` (10). */
+  size?: number;
+  /** Longest a message waits for its batch, in seconds. Default `DEFAULT_BATCH_TIMEOUT` (0.1). */
+  timeout?: number;
+  /** Messages larger than this many bytes are not batched (the batch goes first). Default 64 KiB. */
+  maxMessage?: number;
+}
+
+/** Options of a `Channel`. */
+export interface ChannelOptions extends CodecOptions {
+  /** Batch small messages: `true` for the defaults, or options. Default off. */
+  batch?: boolean | BatchOptions;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function toBytes(message: Uint8Array | string): Uint8Array {
+  if (typeof message === 'string') return Buffer.from(message, 'utf8');
+  if (message instanceof Uint8Array) return message;
+  throw new TypeError('a message must be a Uint8Array or a string');
+}
+
+/**
+ * Framed messages over a `ByteStream`, with optional compression and batching. The seed's
+ * `CompressedChannel` and `BatchingChannel` are this class with one layer switched on.
+ */
+export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
+  /** The stream underneath. */
+  readonly stream: ByteStream;
+  private readonly codec: MessageCodec;
+  private readonly decoder: FrameDecoder;
+  private readonly batcher: Batcher | undefined;
+  private readonly batchMaxMessage: number;
+  private readonly chunks: AsyncIterator<Uint8Array>;
+  private nextChunk: Promise<IteratorResult<Uint8Array>> | undefined;
+  private readonly inbox: Uint8Array[] = [];
+  private inboxHead = 0;
+  private pulling: Promise<void> | undefined;
+  private eof = false;
+  private readonly endOfStream = new ConnectionLostError('the stream ended');
+  private readFailure: unknown;
+  private writeChain: Promise<void> = Promise.resolve();
+  private writeFailure: unknown;
+  private closing: Promise<void> | undefined;
+  private recvChain: Promise<unknown> = Promise.resolve();
+
+  constructor(stream: ByteStream, options: ChannelOptions = {}) {
+    this.stream = stream;
+    this.codec = new MessageCodec(options);
+    this.decoder = this.codec.frameDecoder();
+    this.chunks = stream[Symbol.asyncIterator]();
+    const batch = options.batch;
+    this.batchMaxMessage = 0;
+    if (batch !== undefined && batch !== false) {
+      const o = batch === true ? {} : batch;
+      const size = o.size ?? DEFAULT_BATCH_SIZE;
+      const timeout = o.timeout ?? DEFAULT_BATCH_TIMEOUT;
+      if (!Number.isInteger(size) || size < 1 || size > 65_536) {
+        throw new RangeError(`batch size must be an integer 1..65536, got ${size}`);
+      }
+      if (!(timeout >= 0)) throw new RangeError(`batch timeout must be >= 0, got ${timeout}`);
+      this.batchMaxMessage = Math.min(
+        o.maxMessage ?? DEFAULT_BATCH_MAX_MESSAGE,
+        this.codec.maxMessageSize,
+      );
+      this.batcher = new Batcher(
+        {
+          size,
+          timeoutMs: timeout * 1000,
+          maxBytes: Math.min(
+            this.codec.maxMessageSize,
+            Math.max(size, 1) * (4 + this.batchMaxMessage),
+          ),
+        },
+        (messages) => this.sendBatch(messages),
+        (error) => {
+          this.writeFailure ??= error;
+        },
+      );
+    }
+  }
+
+  // --- sending ----------------------------------------------------------------------
+
+  /**
+   * Sends one message. Resolves once it is accepted: into the current batch, or within the
+   * stream's write bound (waiting under backpressure). Rejects with `BufferOverflowError` for
+   * a message over `maxMessageSize`, `StreamClosedError` after `close()`.
+   */
+  send(message: Uint8Array | string): Promise<void> {
+    try {
+      this.checkSendable();
+      const bytes = toBytes(message);
+      this.codec.checkSize(bytes.length);
+      if (this.batcher && bytes.length <= this.batchMaxMessage) {
+        return this.batcher.add(bytes) ?? Promise.resolve();
+      }
+      this.batcher?.flush().catch(() => {});
+      return this.enqueue(bytes, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Sends any batched messages now; resolves once everything sent so far is accepted. */
+  async flush(): Promise<void> {
+    if (this.batcher) await this.batcher.flush();
+    await this.writeChain;
+    if (this.writeFailure) throw this.writeFailure;
+  }
+
+  private checkSendable(): void {
+    if (this.closing) throw new StreamClosedError('channel has been closed');
+    if (this.writeFailure) throw this.writeFailure;
+  }
+
+  private sendBatch(messages: Uint8Array[]): Promise<void> {
+    if (messages.length === 1) return this.enqueue(messages[0]!, 0);
+    return this.enqueue(encodeBatch(messages), FLAG_BATCH);
+  }
+
+  // Writes happen strictly in order: each waits for the one before it.
+  private enqueue(payload: Uint8Array, flags: number): Promise<void> {
+    const next = this.writeChain.then(() => this.transmit(payload, flags));
+    this.writeChain = next.catch((error: unknown) => {
+      this.writeFailure ??= error;
+    });
+    return next;
+  }
+
+  private async transmit(payload: Uint8Array, flags: number): Promise<void> {
+    if (this.writeFailure) throw this.writeFailure;
+    const parts = await this.codec.encode(payload, flags);
+    for (const part of parts) await this.stream.writeAll(part);
+  }
+
+  // --- receiving --------------------------------------------------------------------
+
+  /**
+   * The next message. Rejects with `ConnectionLostError` at end of stream, `ProtocolError`
+   * for malformed input, `BufferOverflowError` for a message over the cap, `CompressionError`
+   * for data that does not decompress (or decompresses past the cap). Errors are final.
+   */
+  recv(): Promise<Uint8Array> {
+    const turn = this.recvChain.then(() => this.receive());
+    this.recvChain = turn.catch(() => {});
+    return turn;
+  }
+
+  private async receive(): Promise<Uint8Array> {
+    for (;;) {
+      if (this.inboxHead < this.inbox.length) return this.takeInbox();
+      if (this.readFailure !== undefined) throw this.readFailure;
+      let raw: RawMessage | undefined;
+      try {
+        raw = this.decoder.shift();
+      } catch (error) {
+        this.readFailure = error;
+        continue;
+      }
+      if (raw) {
+        await this.unwrap(raw);
+      } else if (this.eof) {
+        this.readFailure = this.endOfStream;
+      } else {
+        await this.pull();
+      }
+    }
+  }
+
+  // Undoes the layers of one raw message into the inbox; a failure is final.
+  private async unwrap(raw: RawMessage): Promise<void> {
+    try {
+      const decoded = this.codec.decode(raw);
+      const messages = Array.isArray(decoded) ? decoded : await decoded;
+      for (const m of messages) this.inbox.push(m);
+    } catch (error) {
+      this.readFailure = error;
+    }
+  }
+
+  private takeInbox(): Uint8Array {
+    const m = this.inbox[this.inboxHead++] ?? EMPTY;
+    if (this.inboxHead === this.inbox.length) {
+      this.inbox.length = 0;
+      this.inboxHead = 0;
+    }
+    return m;
+  }
+
+  // Takes the next chunk from the stream into the decoder, waiting for one. Shared by
+  // concurrent callers (`recv` and `poll`), so no chunk is pushed twice.
+  private pull(): Promise<void> {
+    this.pulling ??= this.pullOnce().finally(() => {
+      this.pulling = undefined;
+    });
+    return this.pulling;
+  }
+
+  private async pullOnce(): Promise<void> {
+    this.nextChunk ??= this.chunks.next();
+    try {
+      const result = await this.nextChunk;
+      if (result.done) {
+        this.eof = true;
+        this.decoder.end();
+      } else {
+        this.decoder.push(result.value);
+      }
+    } catch (error) {
+      this.eof = true;
+      this.readFailure ??= error;
+    } finally {
+      this.nextChunk = undefined;
+    }
+  }
+
+  /**
+   * Resolves true when a message (or an error, or the end of the stream) is ready to be
+   * received, false when none arrived within `timeoutMs`.
+   */
+  async poll(timeoutMs = 0): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if (this.inboxHead < this.inbox.length || this.readFailure !== undefined) return true;
+      if (this.decoder.pending > 0 || this.decoder.failed || this.eof) return true;
+      const left = deadline - performance.now();
+      this.nextChunk ??= this.chunks.next();
+      // Catch here: a rejection is also seen (and reported) by the next `pull()`.
+      const arrived = this.nextChunk.then(
+        () => true,
+        () => true,
+      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), Math.max(0, left));
+      });
+      const ready = await Promise.race([arrived, timedOut]);
+      clearTimeout(timer);
+      if (!ready) return false;
+      await this.pull();
+    }
+  }
+
+  /** Async iteration over incoming messages; ends quietly at end of stream. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    for (;;) {
+      let message: Uint8Array;
+      try {
+        message = await this.recv();
+      } catch (error) {
+        if (error === this.endOfStream) return;
+        throw error;
+      }
+      yield message;
+    }
+  }
+
+  // --- lifetime ---------------------------------------------------------------------
+
+  /** Flushes what is batched or queued, then closes the stream. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        if (this.batcher) await this.batcher.flush().catch(() => {});
+        await this.writeChain;
+      } finally {
+        await this.stream.close();
+      }
+    })();
+    return this.closing;
+  }
+
+  /** True once `close()` was called or the stream is closed. */
+  get closed(): boolean {
+    return this.closing !== undefined || this.stream.closed;
+  }
+
+  /** The file descriptor of the stream, or -1. */
+  fileno(): number {
+    return this.stream.fileno();
+  }
+
+  /** `await using channel = new Channel(...)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,165 @@
+// The message pipeline without a stream: layers and framing on the way out, deframing,
+// layers and unbatching on the way in. `Channel` drives it over a stream; `encodeMessages`
+// and `decodeMessages` drive it over plain bytes (tests, other languages' implementers).
+import { BufferOverflowError } from '@sluice/stream-core';
+import { decodeBatch, encodeBatch } from './batch.js';
+import type { CompressionAlgorithm } from './compression.js';
+import {
+  type CompressionOptions,
+  compressionLayer,
+  decompressionLayer,
+} from './compression-layer.js';
+import {
+  DEFAULT_BATCH_MAX_MESSAGE,
+  DEFAULT_FRAME_SIZE,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  FLAG_BATCH,
+  FLAG_COMPRESSED,
+} from './constants.js';
+import { FrameDecoder, type RawMessage } from './frame-decoder.js';
+import { encodeFrames } from './header.js';
+import type { PayloadLayer } from './layer.js';
+
+/** Options shared by the codec and `Channel`. */
+export interface CodecOptions {
+  /** Compress outgoing messages: `true` (deflate), an algorithm, or options. Default off. */
+  compress?: boolean | CompressionAlgorithm | CompressionOptions;
+  /** Largest message sent or accepted, in bytes (checked before allocating). Default 64 MiB. */
+  maxMessageSize?: number;
+  /** Largest payload per frame; larger messages are chunked. Default 256 KiB. */
+  frameSize?: number;
+}
+
+/** Normalises the `compress` option into a layer list. */
+export function layersFor(compressOption: CodecOptions['compress']): PayloadLayer[] {
+  if (compressOption === undefined || compressOption === false) return [];
+  if (compressOption === true) return [compressionLayer()];
+  if (typeof compressOption === 'string') return [compressionLayer({ algorithm: compressOption })];
+  return [compressionLayer(compressOption)];
+}
+
+/** Encodes and decodes whole messages with a fixed set of layers. */
+export class MessageCodec {
+  /** Largest message, in bytes. */
+  readonly maxMessageSize: number;
+  /** Largest frame payload, in bytes. */
+  readonly frameSize: number;
+  private readonly layers: PayloadLayer[];
+  private readonly decoders: PayloadLayer[];
+
+  constructor(options: CodecOptions = {}) {
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.frameSize = options.frameSize ?? DEFAULT_FRAME_SIZE;
+    this.layers = layersFor(options.compress);
+    // Whatever this side sends, it reads any compressed message (within the cap).
+    this.decoders = this.layers.some((l) => l.mask & FLAG_COMPRESSED)
+      ? [...this.layers].reverse()
+      : [...[...this.layers].reverse(), decompressionLayer];
+  }
+
+  /** A frame decoder with this codec's caps. */
+  frameDecoder(): FrameDecoder {
+    return new FrameDecoder({ maxMessageSize: this.maxMessageSize });
+  }
+
+  /** Throws `BufferOverflowError` when `size` is over the message cap. */
+  checkSize(size: number): void {
+    if (size > this.maxMessageSize) {
+      throw new BufferOverflowError(
+        `message of ${size} bytes is over maxMessageSize ${this.maxMessageSize}`,
+        { limit: this.maxMessageSize, size },
+      );
+    }
+  }
+
+  /** The buffers to write for one payload (`flags`: FLAG_BATCH or 0), after all layers. */
+  encode(payload: Uint8Array, flags = 0): Uint8Array[] | Promise<Uint8Array[]> {
+    if (this.layers.length === 0) return encodeFrames(payload, flags, this.frameSize);
+    return this.encodeLayered(payload, flags);
+  }
+
+  private async encodeLayered(payload: Uint8Array, flags: number): Promise<Uint8Array[]> {
+    for (const layer of this.layers) {
+      const out = await layer.encode(payload, flags);
+      payload = out.payload;
+      flags |= out.flags & layer.mask;
+    }
+    return encodeFrames(payload, flags, this.frameSize);
+  }
+
+  /** The messages one raw (deframed) message holds, after undoing its layers. */
+  decode(raw: RawMessage): Uint8Array[] | Promise<Uint8Array[]> {
+    if ((raw.flags & ~FLAG_BATCH) === 0) {
+      return raw.flags & FLAG_BATCH ? decodeBatch(raw.payload, raw.offset) : [raw.payload];
+    }
+    return this.decodeLayered(raw);
+  }
+
+  private async decodeLayered(raw: RawMessage): Promise<Uint8Array[]> {
+    let { payload } = raw;
+    for (const layer of this.decoders) {
+      if (raw.flags & layer.mask)
+        payload = await layer.decode(payload, raw.flags, this.maxMessageSize);
+    }
+    return raw.flags & FLAG_BATCH ? decodeBatch(payload, raw.offset) : [payload];
+  }
+}
+
+/** Options of `encodeMessages` / `decodeMessages`. */
+export interface EncodeOptions extends CodecOptions {
+  /** Put up to this many messages in one batch frame; 0 or omitted: one frame per message. */
+  batchSize?: number;
+}
+
+function toBytes(message: Uint8Array | string): Uint8Array {
+  return typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+}
+
+/** The wire bytes for `messages`, as a channel with the same options would send them. */
+export async function encodeMessages(
+  messages: readonly (Uint8Array | string)[],
+  options: EncodeOptions = {},
+): Promise<Uint8Array> {
+  const codec = new MessageCodec(options);
+  const parts: Uint8Array[] = [];
+  const batchSize = options.batchSize ?? 0;
+  let batch: Uint8Array[] = [];
+  const flushBatch = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const payload = batch.length === 1 ? batch[0]! : encodeBatch(batch);
+    parts.push(...(await codec.encode(payload, batch.length === 1 ? 0 : FLAG_BATCH)));
+    batch = [];
+  };
+  for (const m of messages) {
+    const bytes = toBytes(m);
+    codec.checkSize(bytes.length);
+    if (batchSize > 1 && bytes.length <= DEFAULT_BATCH_MAX_MESSAGE) {
+      batch.push(bytes);
+      if (batch.length >= batchSize) await flushBatch();
+    } else {
+      await flushBatch();
+      parts.push(...(await codec.encode(bytes)));
+    }
+  }
+  await flushBatch();
+  return Buffer.concat(parts);
+}
+
+/**
+ * The messages in `bytes`. Throws `ProtocolError` (malformed or truncated input),
+ * `BufferOverflowError` (over the cap) or `CompressionError`.
+ */
+export async function decodeMessages(
+  bytes: Uint8Array,
+  options: CodecOptions = {},
+): Promise<Uint8Array[]> {
+  const codec = new MessageCodec(options);
+  const decoder = codec.frameDecoder();
+  decoder.push(bytes);
+  decoder.end();
+  const out: Uint8Array[] = [];
+  for (let raw = decoder.shift(); raw; raw = decoder.shift()) {
+    for (const m of await codec.decode(raw)) out.push(m);
+  }
+  return out;
+}

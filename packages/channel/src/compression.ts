@@ -1,0 +1,160 @@
+// Compression with Node's own zlib: deflate (zlib format, with its Adler-32 check), brotli
+// and zstd (with its content checksum). Per message, no shared context. Decompression is
+// capped by zlib's `maxOutputLength`, which counts output as it is produced and aborts past
+// the cap, so a bomb never grows beyond the limit. Small inputs run synchronously (a thread-
+// pool round trip costs more than the work); large ones run on the pool under a shared limit.
+import { constants } from 'node:buffer';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { CompressionError, DEFAULT_COMPRESSION_LEVEL } from '@sluice/stream-core';
+import { Limiter } from './limiter.js';
+
+/** The compression algorithms of the wire format. */
+export type CompressionAlgorithm = 'deflate' | 'brotli' | 'zstd';
+
+/** Wire ids of the algorithms (frame flag bits 4–5). */
+export const ALGORITHM_IDS: Readonly<Record<CompressionAlgorithm, number>> = {
+  deflate: 0,
+  brotli: 1,
+  zstd: 2,
+};
+
+/** The algorithm with wire id `id`, if any. */
+export function algorithmOf(id: number): CompressionAlgorithm | undefined {
+  return id === 0 ? 'deflate' : id === 1 ? 'brotli' : id === 2 ? 'zstd' : undefined;
+}
+
+/** Inputs up to this size are (de)compressed synchronously. */
+export const SYNC_LIMIT: number = 64 * 1024;
+
+/** Shared limit on concurrent thread-pool zlib calls across all channels. */
+export const zlibLimiter: Limiter = new Limiter(4);
+
+type Options = zlib.ZlibOptions & zlib.BrotliOptions & zlib.ZstdOptions;
+type Call = (data: Uint8Array, options: Options) => Buffer;
+type AsyncCall = (data: Uint8Array, options: Options) => Promise<Buffer>;
+
+const { constants: C } = zlib;
+const calls: Record<
+  CompressionAlgorithm,
+  { compress: Call; decompress: Call; compressAsync: AsyncCall; decompressAsync: AsyncCall }
+> = {
+  deflate: {
+    compress: zlib.deflateSync,
+    decompress: zlib.inflateSync,
+    compressAsync: promisify(zlib.deflate) as AsyncCall,
+    decompressAsync: promisify(zlib.inflate) as AsyncCall,
+  },
+  brotli: {
+    compress: zlib.brotliCompressSync,
+    decompress: zlib.brotliDecompressSync,
+    compressAsync: promisify(zlib.brotliCompress) as AsyncCall,
+    decompressAsync: promisify(zlib.brotliDecompress) as AsyncCall,
+  },
+  zstd: {
+    compress: zlib.zstdCompressSync,
+    decompress: zlib.zstdDecompressSync,
+    compressAsync: promisify(zlib.zstdCompress) as AsyncCall,
+    decompressAsync: promisify(zlib.zstdDecompress) as AsyncCall,
+  },
+};
+
+function compressOptions(algorithm: CompressionAlgorithm, level: number, size: number): Options {
+  switch (algorithm) {
+    case 'deflate':
+      return { level: clamp(level, 0, 9) };
+    case 'brotli':
+      return {
+        params: {
+          [C.BROTLI_PARAM_QUALITY]: clamp(level, 0, 11),
+          [C.BROTLI_PARAM_SIZE_HINT]: size,
+        },
+      };
+    case 'zstd':
+      return {
+        params: {
+          [C.ZSTD_c_compressionLevel]: clamp(level, -7, 22),
+          [C.ZSTD_c_checksumFlag]: 1,
+          [C.ZSTD_c_contentSizeFlag]: 1,
+        },
+        pledgedSrcSize: size,
+      };
+  }
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, Math.round(n)));
+}
+
+/** `data` compressed with `algorithm` at `level` (zlib 0–9, brotli 0–11, zstd −7–22). */
+export async function compress(
+  data: Uint8Array,
+  algorithm: CompressionAlgorithm = 'deflate',
+  level: number = DEFAULT_COMPRESSION_LEVEL,
+): Promise<Uint8Array> {
+  const call = calls[algorithm];
+  const options = compressOptions(algorithm, level, data.length);
+  try {
+    if (data.length <= SYNC_LIMIT) return call.compress(data, options);
+    return await zlibLimiter.run(() => call.compressAsync(data, options));
+  } catch (cause) {
+    throw new CompressionError(`${algorithm} compression failed: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+/** Synchronous `compress`, for small inputs and tests. */
+export function compressSync(
+  data: Uint8Array,
+  algorithm: CompressionAlgorithm = 'deflate',
+  level: number = DEFAULT_COMPRESSION_LEVEL,
+): Uint8Array {
+  try {
+    return calls[algorithm].compress(data, compressOptions(algorithm, level, data.length));
+  } catch (cause) {
+    throw new CompressionError(`${algorithm} compression failed: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * `data` decompressed with `algorithm`, never producing more than `maxOutputLength` bytes:
+ * past it, or on corrupt input, rejects with `CompressionError`.
+ */
+export async function decompress(
+  data: Uint8Array,
+  algorithm: CompressionAlgorithm,
+  maxOutputLength: number,
+): Promise<Uint8Array> {
+  const call = calls[algorithm];
+  // zlib cannot produce a Buffer beyond buffer.constants.MAX_LENGTH anyway.
+  const options = { maxOutputLength: Math.max(1, Math.min(maxOutputLength, MAX_OUTPUT)) };
+  try {
+    if (data.length <= SYNC_LIMIT) return call.decompress(data, options);
+    return await zlibLimiter.run(() => call.decompressAsync(data, options));
+  } catch (cause) {
+    throw decompressionError(cause, algorithm, maxOutputLength);
+  }
+}
+
+const MAX_OUTPUT: number = constants.MAX_LENGTH;
+
+function decompressionError(
+  cause: unknown,
+  algorithm: CompressionAlgorithm,
+  max: number,
+): CompressionError {
+  const code = (cause as { code?: string }).code;
+  if (code === 'ERR_BUFFER_TOO_LARGE') {
+    return new CompressionError(
+      `${algorithm} data decompresses to more than maxMessageSize (${max} bytes); aborted at the cap`,
+      { cause },
+    );
+  }
+  return new CompressionError(
+    `corrupt ${algorithm} data: ${(cause as Error).message ?? String(cause)}`,
+    { cause },
+  );
+}

@@ -1,0 +1,108 @@
+// Random bytes and mutated valid streams, fed in random chunk splits: every case must end in
+// messages or one of the typed errors, never a crash, a hang or an allocation past the cap.
+import {
+  BufferOverflowError,
+  CompressionError,
+  ProtocolError,
+  StreamError,
+} from '@sluice/stream-core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeMessages, MessageCodec } from './codec.js';
+
+const MAX = 256 * 1024;
+
+async function feed(bytes: Uint8Array, splits: number[]): Promise<number> {
+  const codec = new MessageCodec({ maxMessageSize: MAX });
+  const decoder = codec.frameDecoder();
+  let at = 0;
+  let messages = 0;
+  const cuts = [...new Set(splits.map((s) => s % (bytes.length + 1)))].sort((a, b) => a - b);
+  try {
+    for (const cut of [...cuts, bytes.length]) {
+      decoder.push(bytes.subarray(at, cut));
+      at = cut;
+      for (let raw = decoder.shift(); raw; raw = decoder.shift()) {
+        for (const m of await codec.decode(raw)) {
+          expect(m.length).toBeLessThanOrEqual(MAX);
+          messages++;
+        }
+      }
+    }
+    decoder.end();
+    decoder.shift();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StreamError);
+    expect(
+      error instanceof ProtocolError ||
+        error instanceof BufferOverflowError ||
+        error instanceof CompressionError,
+    ).toBe(true);
+  }
+  return messages;
+}
+
+const splits = fc.array(fc.nat(), { maxLength: 20 });
+
+describe('receiver fuzzing', () => {
+  it('random bytes in random splits end in messages or a typed error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), splits, async (bytes, cuts) => {
+        await feed(bytes, cuts);
+      }),
+      { numRuns: 2000, interruptAfterTimeLimit: 8000 },
+    );
+  });
+
+  it('random bytes behind a plausible header (version 1, any flags) end the same way', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 255 }),
+        fc.uint8Array({ maxLength: 2048 }),
+        splits,
+        async (flags, body, cuts) => {
+          const header = Buffer.alloc(6);
+          header[0] = 1;
+          header[1] = flags;
+          header.writeUInt32BE(body.length, 2);
+          await feed(Buffer.concat([header, body]), cuts);
+        },
+      ),
+      { numRuns: 2000, interruptAfterTimeLimit: 8000 },
+    );
+  });
+
+  it('valid streams with flipped bytes end in messages or a typed error', async () => {
+    const wire = Buffer.from(
+      await encodeMessages(
+        ['hello', 'x'.repeat(3000), '', 'the quick brown fox '.repeat(100), 'bye'],
+        { batchSize: 2, compress: { algorithm: 'deflate', threshold: 0 } },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        splits,
+        async (flips, cuts) => {
+          const copy = Buffer.from(wire);
+          for (const [i, x] of flips) copy[i % copy.length]! ^= x;
+          await feed(copy, cuts);
+        },
+      ),
+      { numRuns: 1500, interruptAfterTimeLimit: 8000 },
+    );
+  });
+
+  it('an intact stream in random splits decodes to the same messages', async () => {
+    const wire = await encodeMessages(['a', 'b'.repeat(70_000), '', 'c'], { frameSize: 1000 });
+    await fc.assert(
+      fc.asyncProperty(splits, async (cuts) => {
+        expect(await feed(wire, cuts)).toBe(4);
+      }),
+      { numRuns: 300, interruptAfterTimeLimit: 4000 },
+    );
+  });
+});
