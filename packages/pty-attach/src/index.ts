@@ -1,5 +1,28 @@
 /**
- * `@sluice/pty-attach`. See the README for what it does and how to use it.
+ * `@sluice/pty-attach`: interactive Docker attach and exec from Node, as good as the Docker
+ * CLI — raw mode exactly as moby/term, resize, detach keys, stdin half-close, exit codes,
+ * one hijacked connection per session. The successor of dockerpty.
+ *
+ * @example
+ * ```ts
+ * import Docker from 'dockerode';
+ * import { attach, exec } from '@sluice/pty-attach';
+ *
+ * const docker = new Docker();
+ * const { exitCode, detached } = await attach(docker, 'my-container').result;
+ * const shell = exec(docker, 'my-container', ['sh']);
+ * process.exitCode = (await shell.result).exitCode;
+ * ```
  * @packageDocumentation
  */
-export {};
+
+export { type AttachOptions, attach } from './attach.js';
+export { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
+export { DetachMatcher, type MatchResult } from './detach-matcher.js';
+export { DetachKeysError, NotATerminalError, UpgradeError } from './errors.js';
+export { type ExecOptions, exec, startExec } from './exec.js';
+export { startFailureExitCode } from './exit-code.js';
+export type { Input, Output } from './io.js';
+export { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
+export { Session, type SessionOptions, type SessionResult } from './session.js';
+export { MOBY_RAW_STTY_ARGS, Terminal, terminalSize } from './terminal.js';

@@ -1,0 +1,111 @@
+// `attach` (dockerpty's `start`/RunOperation): attach to a container, start it if it is not
+// running, and stay until it exits or the user detaches. As the CLI: attach before start,
+// the wait registered before start, start only if not running.
+
+import { StreamError } from '@sluice/stream-core';
+import type Docker from 'dockerode';
+import { startFailureExitCode } from './exit-code.js';
+import { hijack } from './hijack.js';
+import {
+  resolveIo,
+  Session,
+  type SessionOptions,
+  type SessionResult,
+  type Session as SessionType,
+} from './session.js';
+import { proxySignals } from './signals.js';
+import { registerWait } from './wait.js';
+
+/** Options of `attach`. */
+export interface AttachOptions extends SessionOptions {
+  /** Replay the container's output so far before the live stream (history on re-attach). */
+  logs?: boolean;
+  /** Forward signals the process receives to the container (non-TTY only); default: true when stdin is the process's. */
+  proxySignals?: boolean;
+}
+
+function messageOf(error: unknown): string {
+  const e = error as { json?: { message?: string }; message?: string };
+  return e.json?.message ?? e.message ?? String(error);
+}
+
+/**
+ * Attaches the caller's stdio (or the given streams) to `container`, starting it if needed.
+ *
+ * @example
+ * ```ts
+ * const { exitCode, detached } = await attach(docker, id).result;
+ * ```
+ */
+export function attach(
+  docker: Docker,
+  container: string,
+  options: AttachOptions = {},
+): SessionType {
+  return new Session(async (session) => {
+    const handle = docker.getContainer(container);
+    const info = await handle.inspect();
+    const tty = info.Config.Tty === true;
+    const interactive = options.interactive ?? info.Config.OpenStdin === true;
+    const io = resolveIo(options, interactive, tty);
+    const running = info.State.Running === true;
+
+    const query = new URLSearchParams({ stream: '1', stdout: '1', stderr: '1' });
+    if (io.stdin) query.set('stdin', '1');
+    if (options.logs) query.set('logs', '1');
+    if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
+    const { socket } = await hijack(docker, {
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(info.Id)}/attach?${query}`,
+    });
+
+    let wait: Awaited<ReturnType<typeof registerWait>>;
+    try {
+      wait = await registerWait(docker, info.Id, running ? 'not-running' : 'next-exit');
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
+    if (!running) {
+      try {
+        await handle.start();
+      } catch (error) {
+        socket.destroy();
+        wait.cancel();
+        const message = messageOf(error);
+        return {
+          exitCode: startFailureExitCode(message),
+          detached: false,
+          error: new StreamError(message, { cause: error }),
+        };
+      }
+    }
+
+    const stdinIsOurs = options.stdin === undefined || options.stdin === process.stdin;
+    const unproxy =
+      !tty && (options.proxySignals ?? stdinIsOurs)
+        ? proxySignals((signal) => handle.kill({ signal }).catch(() => undefined))
+        : () => {};
+    try {
+      const { detached } = await session.pump(
+        io,
+        socket,
+        tty,
+        (s) => handle.resize({ h: s.rows, w: s.cols }),
+        {
+          ...(options.size ? { initialSize: options.size } : {}),
+          forceRedraw: running,
+          ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+        },
+      );
+      if (detached) {
+        wait.cancel();
+        return { exitCode: 0, detached: true } satisfies SessionResult;
+      }
+      return { exitCode: await wait.exited, detached: false };
+    } finally {
+      unproxy();
+      wait.cancel();
+    }
+  });
+}

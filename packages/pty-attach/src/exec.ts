@@ -1,0 +1,111 @@
+// `exec` / `startExec` (dockerpty's `exec_command`/`start_exec`, ExecOperation): run a
+// command in a running container over one hijacked connection, with separate stdout and
+// stderr when there is no TTY, and the exit code from ExecInspect.
+import type Docker from 'dockerode';
+import { startFailureExitCode } from './exit-code.js';
+import { hijack } from './hijack.js';
+import { isTTYStream } from './io.js';
+import { resolveIo, Session, type SessionOptions } from './session.js';
+
+/** Options of `exec`. */
+export interface ExecOptions extends SessionOptions {
+  /** Allocate a TTY; default: stdin and stdout are both terminals. */
+  tty?: boolean;
+  /** Environment as `NAME=value` strings. */
+  env?: string[];
+  /** Working directory inside the container. */
+  workingDir?: string;
+  /** User to run as (`user[:group]`). */
+  user?: string;
+  /** Run with extended privileges. */
+  privileged?: boolean;
+}
+
+const settled = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Creates an exec of `command` in `container` and attaches to it.
+ *
+ * @example
+ * ```ts
+ * const { exitCode } = await exec(docker, id, ['sh', '-c', 'exit 7'], { stdin: null }).result;
+ * ```
+ */
+export function exec(
+  docker: Docker,
+  container: string,
+  command: string[],
+  options: ExecOptions = {},
+): Session {
+  return new Session(async (session) => {
+    const interactive = options.interactive ?? options.stdin !== null;
+    const stdin = options.stdin === undefined ? process.stdin : options.stdin;
+    const tty =
+      options.tty ?? (isTTYStream(stdin) && isTTYStream(options.stdout ?? process.stdout));
+    const created = await docker.getContainer(container).exec({
+      Cmd: command,
+      AttachStdin: interactive && stdin !== null,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: tty,
+      ...(options.env ? { Env: options.env } : {}),
+      ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+      ...(options.user ? { User: options.user } : {}),
+      ...(options.privileged ? { Privileged: true } : {}),
+      ...(options.detachKeys !== undefined ? { DetachKeys: options.detachKeys } : {}),
+    });
+    return runExec(session, docker, created.id, { ...options, interactive });
+  });
+}
+
+/** Attaches to an exec created beforehand (e.g. with dockerode's `container.exec`). */
+export function startExec(docker: Docker, execId: string, options: SessionOptions = {}): Session {
+  return new Session((session) => runExec(session, docker, execId, options));
+}
+
+async function runExec(
+  session: Session,
+  docker: Docker,
+  execId: string,
+  options: SessionOptions,
+): Promise<{ exitCode: number; detached: boolean }> {
+  const handle = docker.getExec(execId);
+  const info = await handle.inspect();
+  const tty = info.ProcessConfig.tty === true;
+  const interactive = (options.interactive ?? true) && info.OpenStdin === true;
+  const io = resolveIo(options, interactive, tty);
+  // Exec start needs its JSON body on 20.10; with an exact Content-Length the engine reads
+  // it all, so none of it can reach the process's stdin.
+  const { socket } = await hijack(docker, {
+    method: 'POST',
+    path: `/exec/${encodeURIComponent(execId)}/start`,
+    body: { Detach: false, Tty: tty },
+  });
+  // A start failure arrives in-band as text; its last chunk tells 127 from 126 (20.10 says 126 for both).
+  let lastChunk: Buffer | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    lastChunk = chunk;
+  });
+  const { detached } = await session.pump(
+    io,
+    socket,
+    tty,
+    (s) => handle.resize({ h: s.rows, w: s.cols }),
+    {
+      ...(options.size ? { initialSize: options.size } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    },
+  );
+  if (detached) return { exitCode: 0, detached: true };
+  // The output can end a moment before the engine records the exit code.
+  for (let attempt = 0; ; attempt++) {
+    const done = await handle.inspect();
+    if (!done.Running && done.ExitCode !== null) {
+      const startFailed = done.Pid === 0 && (done.ExitCode === 126 || done.ExitCode === 127);
+      const text = startFailed && lastChunk ? lastChunk.toString('utf8') : '';
+      return { exitCode: text ? startFailureExitCode(text) : done.ExitCode, detached: false };
+    }
+    if (attempt >= 100) return { exitCode: done.ExitCode ?? 125, detached: false };
+    await settled(10);
+  }
+}

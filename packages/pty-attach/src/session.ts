@@ -1,0 +1,175 @@
+// What attach, exec and startExec share: the caller's options, the terminal in raw mode for
+// the session's lifetime, resizes (initial with retries, on SIGWINCH, on demand), and the
+// copying over the hijacked socket. `Session` is the handle a program holds.
+import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
+import { copyStreams } from './copy-streams.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
+import { NotATerminalError } from './errors.js';
+import { fdOf, type Input, isTTYStream, type Output, toReadable, toWritable } from './io.js';
+import { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
+import { Terminal } from './terminal.js';
+
+/** Options every kind of session takes. */
+export interface SessionOptions {
+  /** Where keystrokes or data come from; default `process.stdin`. `null` attaches no stdin. */
+  stdin?: Input | null;
+  /** Where the container's stdout goes (and, with a TTY, its stderr); default `process.stdout`. */
+  stdout?: Output;
+  /** Where the container's stderr goes without a TTY; default `process.stderr`. */
+  stderr?: Output;
+  /** Attach stdin at all; default: the container was created with `OpenStdin` (exec: true). */
+  interactive?: boolean;
+  /** Detach sequence in the Docker CLI's format; default `ctrl-p,ctrl-q`; `''` disables it. */
+  detachKeys?: string;
+  /** Initial TTY size when stdout is not a terminal (a program drives the session). */
+  size?: TerminalSize;
+  /** Put a terminal stdin in raw mode; default true (only a real terminal is affected). */
+  rawMode?: boolean;
+  /** End `stdout`/`stderr` when the output ends; default true unless they are the process's. */
+  endOutputs?: boolean;
+  /** Called with a warning the CLI would print (e.g. "failed to resize tty, using default size"). */
+  onWarning?: (message: string) => void;
+}
+
+/** How a session ended. */
+export interface SessionResult {
+  /** run/attach: the container's exit status; exec: `ExitCode`; 125/126/127 on start failure. */
+  exitCode: number;
+  /** True when the detach keys (or `detach()`) ended the session; the container keeps running. */
+  detached: boolean;
+  /** Why the process did not start, when it did not (the engine's message). */
+  error?: Error;
+}
+
+/** The caller's stdio, resolved to Node streams. */
+export interface ResolvedIo {
+  stdin: Readable | undefined;
+  stdout: Writable;
+  stderr: Writable;
+  /** The terminal fd of stdin, when stdin is a terminal. */
+  terminalFd: number | undefined;
+  /** True when stdout is the process's own TTY (sizes and SIGWINCH come from it). */
+  stdoutTty: NodeJS.WriteStream | undefined;
+  endOutputs: boolean;
+  detachKeys: Uint8Array;
+}
+
+/** Resolves the caller's options against the process's stdio; validates the detach keys. */
+export function resolveIo(o: SessionOptions, interactive: boolean, tty: boolean): ResolvedIo {
+  const detachKeys = parseDetachKeys(o.detachKeys ?? DEFAULT_DETACH_KEYS);
+  const rawStdin = interactive
+    ? o.stdin === undefined
+      ? process.stdin
+      : (o.stdin ?? undefined)
+    : undefined;
+  const stdin = rawStdin === undefined ? undefined : toReadable(rawStdin);
+  const fd = fdOf(rawStdin);
+  if (tty && stdin !== undefined && fd !== undefined && !isatty(fd)) throw new NotATerminalError();
+  const stdoutRaw = o.stdout ?? process.stdout;
+  const stderrRaw = o.stderr ?? process.stderr;
+  const own = stdoutRaw === process.stdout || stderrRaw === process.stderr;
+  return {
+    stdin,
+    stdout: toWritable(stdoutRaw),
+    stderr: toWritable(stderrRaw),
+    terminalFd: fd !== undefined && isatty(fd) ? fd : undefined,
+    stdoutTty: isTTYStream(stdoutRaw) ? (stdoutRaw as NodeJS.WriteStream) : undefined,
+    endOutputs: o.endOutputs ?? !own,
+    detachKeys: tty && stdin !== undefined ? detachKeys : new Uint8Array(0),
+  };
+}
+
+/** A running attach or exec session. */
+export class Session {
+  /** Settles once the session is over; rejects on a failure before or while attached. */
+  readonly result: Promise<SessionResult>;
+  #resize: ResizeFn | undefined;
+  #size: TerminalSize | undefined;
+  #stop: (() => void) | undefined;
+  #stopRequested = false;
+
+  /** Runs `body` as this session; `body` gets the session to register its parts on. */
+  constructor(body: (session: Session) => Promise<SessionResult>) {
+    // Deferred a tick so `body` sees a fully constructed session.
+    this.result = Promise.resolve().then(() => body(this));
+  }
+
+  /** Resizes the container's TTY (ignored without a TTY, and for 0×0). */
+  async resize(rows: number, cols: number): Promise<void> {
+    const size = { rows, cols };
+    if (!isUsableSize(size)) return;
+    this.#size = size;
+    if (this.#resize) await this.#resize(size);
+  }
+
+  /** Ends the session as the detach keys would; the container keeps running. */
+  detach(): void {
+    this.#stopRequested = true;
+    this.#stop?.();
+  }
+
+  /** The last size asked for with `resize()`, if any. */
+  get requestedSize(): TerminalSize | undefined {
+    return this.#size;
+  }
+
+  /**
+   * Runs the copying over `socket` with the terminal raw and resizes wired; resolves with
+   * whether the session detached. For attach/exec implementations.
+   */
+  async pump(
+    io: ResolvedIo,
+    socket: Socket,
+    tty: boolean,
+    resize: ResizeFn | undefined,
+    options: { initialSize?: TerminalSize; forceRedraw?: boolean; onWarning?: (m: string) => void },
+  ): Promise<{ detached: boolean }> {
+    using term = new Terminal(io.terminalFd ?? -1);
+    if (tty && io.terminalFd !== undefined && io.stdin) term.setRaw();
+    const copy = copyStreams({
+      socket,
+      tty,
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      detachKeys: io.detachKeys,
+      endOutputs: io.endOutputs,
+      // The CLI gives the terminal back as soon as input is over.
+      onInputDone: () => term.restore(),
+    });
+    this.#stop = copy.stop;
+    if (this.#stopRequested) copy.stop();
+    let unwatch = (): void => {};
+    if (tty && resize) {
+      const current = (): TerminalSize | undefined =>
+        io.stdoutTty ? { rows: io.stdoutTty.rows, cols: io.stdoutTty.columns } : this.#size;
+      const size = current() ?? options.initialSize;
+      if (isUsableSize(size)) {
+        if (options.forceRedraw)
+          await resize({ rows: size.rows + 1, cols: size.cols + 1 }).catch(() => undefined);
+        const ok = await resizeWithRetries(resize, size);
+        if (!ok) options.onWarning?.('failed to resize tty, using default size');
+      }
+      this.#resize = (s) => resize(s).catch(() => undefined);
+      if (this.#size && this.#size !== size) await this.#resize(this.#size);
+      if (io.stdoutTty) {
+        const tty = io.stdoutTty;
+        const onResize = (): void => {
+          const s = { rows: tty.rows, cols: tty.columns };
+          if (isUsableSize(s)) void this.#resize?.(s);
+        };
+        tty.on('resize', onResize);
+        unwatch = () => tty.off('resize', onResize);
+      }
+    }
+    try {
+      return await copy.done;
+    } finally {
+      unwatch();
+      this.#resize = undefined;
+      this.#stop = undefined;
+    }
+  }
+}
