@@ -4,7 +4,13 @@
  *
  * @example
  * ```ts
- * import { ConnectionLostError, MAX_BUFFER_SIZE } from '@sluice/stream-core';
+ * import { createConnection } from 'node:net';
+ * import { Stream } from '@sluice/stream-core';
+ *
+ * const stream = new Stream(createConnection({ port: 8080 }));
+ * await stream.writeAll('ping\n');
+ * const reply = await stream.readExactly(5);
+ * await stream.close();
  * ```
  * @packageDocumentation
  */
@@ -35,3 +41,5 @@ export {
   TimeoutError,
   type TimeoutErrorOptions,
 } from './errors.js';
+export type { StreamEnds, StreamSource } from './source.js';
+export { Stream, type StreamOptions } from './stream.js';

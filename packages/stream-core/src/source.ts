@@ -1,0 +1,86 @@
+// Turns what a caller hands to `new Stream(...)` into a Node readable, a Node writable and,
+// when known, the file descriptor underneath.
+import type { ChildProcess } from 'node:child_process';
+import { createReadStream, createWriteStream, fstatSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { Duplex, type Readable, type Writable } from 'node:stream';
+
+/** The two ends of a stream made from a separate readable and writable (pipes, child stdio). */
+export interface StreamEnds {
+  /** Where bytes are read from. */
+  readable: Readable;
+  /** Where bytes are written to. */
+  writable: Writable;
+}
+
+/** Anything `new Stream(...)` accepts. */
+export type StreamSource =
+  | Duplex
+  | ChildProcess
+  | StreamEnds
+  | number
+  | {
+      /** The file descriptor to wrap. */
+      fileno(): number;
+    };
+
+/** What a source resolves to. */
+export interface ResolvedSource {
+  readable: Readable;
+  writable: Writable;
+  duplex: Duplex | undefined;
+  fd: number;
+}
+
+function isChildProcess(source: object): source is ChildProcess {
+  return 'stdin' in source && 'stdout' in source && 'pid' in source;
+}
+
+function isEnds(source: object): source is StreamEnds {
+  const s = source as Partial<StreamEnds>;
+  return typeof s.readable === 'object' && typeof s.writable === 'object';
+}
+
+function fromFd(fd: number): ResolvedSource {
+  if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`not a file descriptor: ${fd}`);
+  // Regular files have no readiness in libuv; they are read and written through fs streams.
+  if (fstatSync(fd).isFile()) {
+    const readable = createReadStream('', { fd, autoClose: false });
+    const writable = createWriteStream('', { fd, autoClose: false });
+    return { readable, writable, duplex: undefined, fd };
+  }
+  // Sockets, pipes and TTYs: libuv picks the right handle for the descriptor.
+  const socket = new Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+  return { readable: socket, writable: socket, duplex: socket, fd };
+}
+
+/** The file descriptor of a Node stream, when it has one (net sockets, pipes, TTYs); else -1. */
+export function fdOf(stream: unknown): number {
+  // `_handle.fd` is how Node exposes a libuv stream's descriptor on Unix; TLS and in-memory
+  // streams have none.
+  const fd = (stream as { _handle?: { fd?: unknown } } | null)?._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : -1;
+}
+
+/** Resolves `source`, or throws TypeError when it is none of the accepted kinds. */
+export function resolveSource(source: StreamSource): ResolvedSource {
+  if (typeof source === 'number') return fromFd(source);
+  if (typeof source !== 'object' || source === null) {
+    throw new TypeError('Stream needs a Duplex, a ChildProcess, {readable, writable} or an fd');
+  }
+  if (source instanceof Duplex) {
+    return { readable: source, writable: source, duplex: source, fd: fdOf(source) };
+  }
+  if (isChildProcess(source)) {
+    const { stdout, stdin } = source;
+    if (!stdout || !stdin) throw new TypeError('the child process needs piped stdin and stdout');
+    return { readable: stdout, writable: stdin, duplex: undefined, fd: fdOf(stdout) };
+  }
+  if (isEnds(source)) {
+    return { ...source, duplex: undefined, fd: fdOf(source.readable) };
+  }
+  if (typeof (source as { fileno?: unknown }).fileno === 'function') {
+    return fromFd((source as { fileno(): number }).fileno());
+  }
+  throw new TypeError('Stream needs a Duplex, a ChildProcess, {readable, writable} or an fd');
+}

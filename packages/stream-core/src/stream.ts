@@ -1,0 +1,527 @@
+// `Stream`: one byte stream over Node streams, with dockerpty's non-blocking face and RPyC's
+// awaitable face. The source runs in flowing mode into a bounded read buffer and is paused
+// while that buffer is full; writes go through a bounded queue that is handed to the Node
+// writable as fast as it takes them (honouring `write()`'s return value and 'drain').
+import { Duplex, finished, type Readable, type Writable } from 'node:stream';
+import { ChunkQueue } from './chunk-queue.js';
+import { MAX_BUFFER_SIZE } from './constants.js';
+import type { NodeBackedStream } from './contract.js';
+import {
+  BufferOverflowError,
+  ConnectionLostError,
+  StreamClosedError,
+  type StreamError,
+} from './errors.js';
+import { resolveSource, type StreamEnds, type StreamSource } from './source.js';
+import { toStreamError } from './to-stream-error.js';
+
+/** Options of a `Stream`. */
+export interface StreamOptions {
+  /** Bound of the read buffer and of the write queue, in bytes. Default `MAX_BUFFER_SIZE` (1 MiB). */
+  maxBufferSize?: number;
+}
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+/**
+ * Hooks `Pump.run` uses to move whole chunks between two `Stream`s without copies and
+ * without the partial-write emulation of the non-blocking face. Not exported from the index.
+ * @internal
+ */
+export interface StreamHooks {
+  /** The next buffered chunk whole; empty if none is ready, null at end of stream. */
+  takeChunk(): Buffer | null;
+  /** True when the destination can take a chunk now (or would fail at once). */
+  canOffer(): boolean;
+  /** Hands a whole chunk on; throws the stream's error if it failed. */
+  offer(chunk: Buffer): void;
+  /** Bytes handed to the Node writable that it has not yet passed on. */
+  outstanding(): number;
+  /** The stream's failure, if any. */
+  failure(): StreamError | undefined;
+}
+
+let hooksOf: (stream: Stream) => StreamHooks;
+
+/** The package-internal hooks of `stream` (for `Pump`). @internal */
+export function streamHooks(stream: Stream): StreamHooks {
+  return hooksOf(stream);
+}
+// Slice size for writables that report no high-water mark (0): still make progress.
+const FALLBACK_HWM = 16 * 1024;
+
+function toBuffer(data: Uint8Array | string): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError('data must be a Uint8Array or a string');
+}
+
+function checkCount(n: number, what: string): void {
+  if (!(Number.isSafeInteger(n) && n >= 0) && n !== Number.POSITIVE_INFINITY) {
+    throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+  }
+}
+
+/**
+ * A bidirectional byte stream over a Node `Duplex`, socket, child process, fd, or a
+ * readable/writable pair. Both buffers are bounded by `maxBufferSize`.
+ */
+export class Stream implements NodeBackedStream {
+  /** Bound of the read buffer and of the write queue, in bytes. */
+  readonly maxBufferSize: number;
+  readonly #readable: Readable;
+  readonly #writable: Writable;
+  #duplex: Duplex | undefined;
+  readonly #fd: number;
+  readonly #in = new ChunkQueue();
+  readonly #out = new ChunkQueue();
+  readonly #listeners = new Set<() => void>();
+  #paused = false;
+  #eof = false;
+  #failure: StreamError | undefined;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #writeEnding = false;
+  #flushScheduled = false;
+  #writeEnded: Promise<void> | undefined;
+
+  /** Wraps `source`; see `StreamSource` for what it may be. */
+  constructor(source: StreamSource, options: StreamOptions = {}) {
+    const max = options.maxBufferSize ?? MAX_BUFFER_SIZE;
+    if (!Number.isSafeInteger(max) || max <= 0) {
+      throw new RangeError(`maxBufferSize must be a positive integer, got ${max}`);
+    }
+    this.maxBufferSize = max;
+    const resolved = resolveSource(source);
+    this.#readable = resolved.readable;
+    this.#writable = resolved.writable;
+    this.#duplex = resolved.duplex;
+    this.#fd = resolved.fd;
+    this.#attach();
+  }
+
+  /** A `Stream` reading from `readable` and writing to `writable` (pipes, child stdio). */
+  static fromPair(readable: Readable, writable: Writable, options?: StreamOptions): Stream {
+    return new Stream({ readable, writable } satisfies StreamEnds, options);
+  }
+
+  #attach(): void {
+    const r = this.#readable;
+    const w = this.#writable;
+    const onError = (err: unknown): void => {
+      this.#failure ??= toStreamError(err);
+      this.#notify();
+    };
+    r.on('data', (chunk: Buffer | string) => {
+      this.#in.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      if (this.#in.length >= this.maxBufferSize && !this.#paused) {
+        this.#paused = true;
+        r.pause();
+      }
+      this.#notify();
+    });
+    r.on('end', () => {
+      this.#eof = true;
+      this.#notify();
+    });
+    // Destroyed without an end: nothing more will come, so readers must not wait.
+    r.on('close', () => {
+      this.#eof = true;
+      this.#notify();
+    });
+    r.on('error', onError);
+    if ((w as unknown) !== r) w.on('error', onError);
+    w.on('drain', () => this.#flush());
+    w.on('close', () => this.#notify());
+    if (r.readableEnded || r.destroyed) this.#eof = true;
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (err) {
+        // A listener's bug must not corrupt this stream's state; surface it elsewhere.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  #changed(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.onReadiness(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StreamClosedError();
+  }
+
+  #checkWritable(): void {
+    this.#checkOpen();
+    if (this.#failure) throw this.#failure;
+    if (this.#writeEnding) throw new StreamClosedError('the write side has been closed');
+    const w = this.#writable;
+    if (w.destroyed || w.writableEnded) {
+      throw new ConnectionLostError('the destination has been closed');
+    }
+  }
+
+  #consumed(): void {
+    if (this.#paused && this.#in.length < this.maxBufferSize) {
+      this.#paused = false;
+      this.#readable.resume();
+    }
+  }
+
+  // Hands queued bytes to the writable: at most the room below its high-water mark per pass,
+  // so a small writable sees partial writes, as a non-blocking fd would. What is left goes in
+  // a later pass: on 'drain' when the writable asked for it, else on the next turn of the loop.
+  #flush(): number {
+    const w = this.#writable;
+    let moved = 0;
+    if (w.destroyed || w.writableEnded || this.#failure) return 0;
+    const hwm = w.writableHighWaterMark > 0 ? w.writableHighWaterMark : FALLBACK_HWM;
+    let budget = hwm - w.writableLength;
+    while (this.#out.length > 0 && budget > 0) {
+      const piece = this.#out.takeChunk(budget);
+      budget -= piece.length;
+      moved += piece.length;
+      if (!w.write(piece)) break;
+    }
+    if (this.#out.length > 0 && !w.writableNeedDrain) this.#scheduleFlush();
+    if (moved > 0) this.#notify();
+    return moved;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
+  // --- Selectable --------------------------------------------------------------------
+
+  /** True when `read()` would not return an empty result: data, end of stream, an error, or closed. */
+  readyToRead(): boolean {
+    return this.#in.length > 0 || this.#eof || this.#failure !== undefined || this.#closed;
+  }
+
+  /** True when `write()` would not have to wait: there is room in the write queue, or it would fail at once. */
+  readyToWrite(): boolean {
+    return this.#out.length < this.maxBufferSize || this.#writeBlocked();
+  }
+
+  #writeBlocked(): boolean {
+    const w = this.#writable;
+    return (
+      this.#closed ||
+      this.#failure !== undefined ||
+      this.#writeEnding ||
+      w.destroyed ||
+      w.writableEnded
+    );
+  }
+
+  /** Calls `listener` whenever readiness may have changed; returns the unsubscribe function. */
+  onReadiness(listener: () => void): () => void {
+    const wrapped = (): void => listener();
+    this.#listeners.add(wrapped);
+    return () => {
+      this.#listeners.delete(wrapped);
+    };
+  }
+
+  // --- dockerpty's face -------------------------------------------------------------
+
+  /** The file descriptor underneath, or -1 when there is none (in-memory, TLS). */
+  fileno(): number {
+    return this.#fd;
+  }
+
+  /**
+   * Up to `n` buffered bytes now; empty when nothing is ready; `null` at end of stream.
+   * Throws the stream's error once the buffered data is read, and `StreamClosedError` after `close()`.
+   */
+  read(n = 4096): Buffer | null {
+    this.#checkOpen();
+    checkCount(n, 'n');
+    if (this.#in.length > 0 && n > 0) {
+      const out = this.#in.take(n);
+      this.#consumed();
+      return out;
+    }
+    if (this.#failure) throw this.#failure;
+    return this.#eof ? null : EMPTY;
+  }
+
+  /**
+   * Queues `data` and starts flushing it; returns `data.length`, or `undefined` for empty data.
+   * Throws `BufferOverflowError` when the write queue would exceed `maxBufferSize` (the data is
+   * then not taken; everything accepted before stays queued). `data` is not copied.
+   */
+  write(data: Uint8Array | string): number | undefined {
+    this.#checkWritable();
+    const buf = toBuffer(data);
+    if (buf.length === 0) return undefined;
+    const size = this.#out.length + buf.length;
+    if (size > this.maxBufferSize) {
+      throw new BufferOverflowError(
+        `write of ${buf.length} bytes would exceed the ${this.maxBufferSize}-byte write buffer (${this.#out.length} bytes pending)`,
+        { limit: this.maxBufferSize, size },
+      );
+    }
+    this.#out.push(buf);
+    this.#flush();
+    return buf.length;
+  }
+
+  /** Hands as much queued data as the destination takes now; returns the bytes handed on. */
+  doWrite(): number {
+    this.#checkOpen();
+    return this.#flush();
+  }
+
+  /** True while written data waits in the write queue. */
+  needsWrite(): boolean {
+    return this.#out.length > 0;
+  }
+
+  // --- RPyC's face ------------------------------------------------------------------
+
+  /** Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends first. */
+  async readExactly(n: number): Promise<Buffer> {
+    this.#checkOpen();
+    checkCount(n, 'n');
+    if (n === Number.POSITIVE_INFINITY) throw new RangeError('n must be finite');
+    if (n === 0) return EMPTY;
+    if (this.#in.length >= n) {
+      const out = this.#in.take(n);
+      this.#consumed();
+      return out;
+    }
+    // Collect piecewise: `n` may exceed the read bound, which pauses the source when full.
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    for (;;) {
+      this.#checkOpen();
+      while (this.#in.length > 0 && filled < n) {
+        filled += this.#in.take(n - filled).copy(out, filled);
+      }
+      this.#consumed();
+      if (filled === n) return out;
+      if (this.#failure) throw this.#failure;
+      if (this.#eof) {
+        throw new ConnectionLostError(`stream ended after ${filled} of ${n} expected bytes`);
+      }
+      await this.#changed();
+    }
+  }
+
+  /** Resolves true when data is ready or the peer hung up (or failed), false after `timeoutMs`. */
+  async poll(timeoutMs = 0): Promise<boolean> {
+    this.#checkOpen();
+    const ready = (): boolean => this.#in.length > 0 || this.#eof || this.#failure !== undefined;
+    if (ready() || timeoutMs <= 0) return ready();
+    return new Promise((resolve, reject) => {
+      const finish = (): void => {
+        off();
+        clearTimeout(timer);
+        if (this.#closed) reject(new StreamClosedError());
+        else resolve(ready());
+      };
+      const off = this.onReadiness(() => {
+        if (ready() || this.#closed) finish();
+      });
+      const timer = setTimeout(finish, timeoutMs);
+    });
+  }
+
+  /**
+   * Resolves once all of `data` is accepted within the write bound, waiting while the
+   * destination applies backpressure. Whole chunks go straight to an idle destination.
+   */
+  async writeAll(data: Uint8Array | string): Promise<void> {
+    let buf = toBuffer(data);
+    for (;;) {
+      this.#checkWritable();
+      if (buf.length === 0) return;
+      const w = this.#writable;
+      if (this.#out.length === 0 && !w.writableNeedDrain) {
+        const piece = buf.length > this.maxBufferSize ? buf.subarray(0, this.maxBufferSize) : buf;
+        w.write(piece);
+        buf = buf.subarray(piece.length);
+        continue;
+      }
+      const room = this.maxBufferSize - this.#out.length;
+      if (room > 0) {
+        const piece = buf.length > room ? buf.subarray(0, room) : buf;
+        this.#out.push(piece);
+        buf = buf.subarray(piece.length);
+        this.#flush();
+        continue;
+      }
+      await this.#changed();
+    }
+  }
+
+  /** Half-close: flushes the write queue, then ends the writing side. Reading goes on. */
+  closeWrite(): Promise<void> {
+    this.#checkOpen();
+    this.#writeEnded ??= this.#endWrite();
+    return this.#writeEnded;
+  }
+
+  async #endWrite(): Promise<void> {
+    this.#writeEnding = true;
+    this.#notify();
+    while (this.#out.length > 0 && !this.#failure && !this.#writable.destroyed) {
+      await this.#changed();
+    }
+    if (this.#failure) throw this.#failure;
+    const w = this.#writable;
+    if (!w.writableEnded && !w.destroyed) w.end();
+    await new Promise<void>((resolve, reject) => {
+      finished(w, { readable: false }, (err) => {
+        if (err && !w.writableFinished) reject(toStreamError(err));
+        else resolve();
+      });
+    });
+  }
+
+  /**
+   * Flushes pending writes, ends the writing side, then releases the Node streams. Resolves
+   * when done, even if the peer went away meanwhile. Idempotent; afterwards every I/O call
+   * fails with `StreamClosedError`.
+   */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#closed = true;
+    this.#closing = (async () => {
+      try {
+        this.#writeEnded ??= this.#endWrite();
+        this.#notify();
+        await this.#writeEnded;
+      } catch {
+        // The peer is gone; there is nothing left to flush to.
+      } finally {
+        this.destroy();
+      }
+    })();
+    return this.#closing;
+  }
+
+  /** Closes at once, dropping pending writes (for a peer that will never read them). */
+  destroy(): void {
+    this.#closed = true;
+    this.#readable.destroy();
+    if ((this.#writable as unknown) !== this.#readable) this.#writable.destroy();
+    this.#out.clear();
+    this.#notify();
+  }
+
+  /** True once `close()` (or `destroy()`) was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes waiting in the read buffer. */
+  get bufferedReadBytes(): number {
+    return this.#in.length;
+  }
+
+  /** Bytes waiting in the write queue (not yet handed to the Node writable). */
+  get bufferedWriteBytes(): number {
+    return this.#out.length;
+  }
+
+  /**
+   * The Node stream underneath. For a readable/writable pair (child stdio, pipes) there is
+   * none: this is then a `Duplex` that writes through to the writable and reads nothing
+   * (the Stream consumes the readable); see `nodeReadable` / `nodeWritable`.
+   */
+  get underlying(): Duplex {
+    if (!this.#duplex) {
+      this.#duplex = writeThrough(this.#writable);
+    }
+    return this.#duplex;
+  }
+
+  /** The Node readable bytes come from. */
+  get nodeReadable(): Readable {
+    return this.#readable;
+  }
+
+  /** The Node writable bytes go to. */
+  get nodeWritable(): Writable {
+    return this.#writable;
+  }
+
+  /** Yields chunks as they arrive, until end of stream; ends quietly when this side closes. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    for (;;) {
+      if (this.#closed) return;
+      if (this.#in.length > 0) {
+        const chunk = this.#in.takeChunk();
+        this.#consumed();
+        yield chunk;
+        continue;
+      }
+      if (this.#failure) throw this.#failure;
+      if (this.#eof) return;
+      await this.#changed();
+    }
+  }
+
+  /** `await using stream = new Stream(...)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // --- package-internal hooks for Pump ------------------------------------------------
+
+  static {
+    hooksOf = (stream: Stream): StreamHooks => ({
+      takeChunk: () => {
+        stream.#checkOpen();
+        if (stream.#in.length > 0) {
+          const chunk = stream.#in.takeChunk();
+          stream.#consumed();
+          return chunk;
+        }
+        if (stream.#failure) throw stream.#failure;
+        return stream.#eof ? null : EMPTY;
+      },
+      canOffer: () =>
+        (stream.#out.length === 0 && !stream.#writable.writableNeedDrain) || stream.#writeBlocked(),
+      offer: (chunk: Buffer) => {
+        stream.#checkWritable();
+        if (stream.#out.length === 0) stream.#writable.write(chunk);
+        else stream.#out.push(chunk);
+      },
+      outstanding: () => stream.#writable.writableLength,
+      failure: () => stream.#failure,
+    });
+  }
+}
+
+function writeThrough(writable: Writable): Duplex {
+  return new Duplex({
+    read() {},
+    write(chunk, encoding, callback) {
+      writable.write(chunk, encoding, callback);
+    },
+    final(callback) {
+      writable.end(callback);
+    },
+  });
+}
