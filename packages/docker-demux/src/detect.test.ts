@@ -6,10 +6,16 @@ describe('detection', () => {
     expect(streamKindFromContentType('application/vnd.docker.multiplexed-stream')).toBe(
       'multiplexed',
     );
-    expect(streamKindFromContentType('Application/VND.docker.raw-stream; charset=x')).toBe('raw');
-    expect(streamKindFromContentType(['application/vnd.docker.raw-stream'])).toBe('raw');
+    expect(streamKindFromContentType('Application/VND.docker.raw-stream; x=y', '1.42')).toBe('raw');
+    expect(streamKindFromContentType(['application/vnd.docker.raw-stream'], '1.45')).toBe('raw');
     expect(streamKindFromContentType('application/json')).toBeUndefined();
     expect(streamKindFromContentType(undefined)).toBeUndefined();
+  });
+
+  it('does not trust raw-stream below API 1.42 (Docker 20.10 sends it for every upgrade)', () => {
+    expect(streamKindFromContentType('application/vnd.docker.raw-stream')).toBeUndefined();
+    expect(streamKindFromContentType('application/vnd.docker.raw-stream', '1.41')).toBeUndefined();
+    expect(streamKindFromContentType('application/vnd.docker.raw-stream', '2.0')).toBe('raw');
   });
 
   it('reads Config.Tty (containers) and ProcessConfig.tty (execs)', () => {

@@ -29,6 +29,7 @@ export { type DemuxOptions, demux } from './demux.js';
 export { DemuxStream, type DemuxStreamOptions } from './demux-stream.js';
 export { Demuxer, type DemuxerOptions } from './demuxer.js';
 export {
+  CONTENT_TYPE_MIN_API_VERSION,
   type InspectLike,
   type StreamKind,
   streamKindFromContentType,
