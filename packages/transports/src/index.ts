@@ -1,5 +1,45 @@
 /**
- * `@sluice/transports`. See the README for what it does and how to use it.
+ * `@sluice/transports`: every way to get a stream-core `Stream` to a peer, client and server
+ * side — TCP, TLS (incl. mutual TLS), Unix sockets (incl. Linux abstract ones), pipes,
+ * subprocesses, WebSocket and SSH tunnels — and URL-based `connect()` / `listen()`.
+ *
+ * @example
+ * ```ts
+ * import { listenTcp, SocketStream } from '@sluice/transports';
+ *
+ * await using listener = await listenTcp({ port: 0 });
+ * const port = Number(new URL(listener.url).port);
+ * await using client = await SocketStream.connect('127.0.0.1', port, { readTimeoutMs: 5000 });
+ * await using server = await listener.accept();
+ * await client.writeAll('ping');
+ * console.log((await server.readExactly(4)).toString()); // "ping"
+ * ```
  * @packageDocumentation
  */
-export {};
+export { type ErrorPhase, toStreamError } from './errors-map.js';
+export type { StreamListener } from './listener.js';
+export {
+  createSocketStream,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type KeepAliveOptions,
+  listenTcp,
+  SocketStream,
+  type SocketStreamOptions,
+  type TcpConnectOptions,
+  type TcpListenOptions,
+} from './socket.js';
+export {
+  createSslStream,
+  listenTls,
+  type TlsConnectOptions,
+  type TlsCredentials,
+  type TlsListenOptions,
+  TlsStream,
+} from './tls.js';
+export {
+  createUnixStream,
+  listenUnix,
+  type UnixConnectOptions,
+  type UnixListenOptions,
+} from './unix.js';
+export type { IdleTimeouts } from './watchdog.js';

@@ -139,11 +139,11 @@ export function runComplianceSuite(
         const hello = encoder.encode('hello, sluice \u00e9\u{1f30a}');
         await client.writeAll(hello);
         if (server) {
-          expect(await server.readExactly(hello.length)).toEqual(hello);
+          expect(Buffer.from(await server.readExactly(hello.length))).toEqual(Buffer.from(hello));
           await server.writeAll('pong');
           expect(decoder.decode(await client.readExactly(4))).toBe('pong');
         } else {
-          expect(await client.readExactly(hello.length)).toEqual(hello);
+          expect(Buffer.from(await client.readExactly(hello.length))).toEqual(Buffer.from(hello));
         }
       }),
     );

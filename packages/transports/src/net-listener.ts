@@ -1,0 +1,117 @@
+// A StreamListener over a Node `net.Server` or `tls.Server`: accepted sockets wait in a
+// bounded queue until `accept()` takes them, wrapped as stream-core Streams.
+import type { Server, Socket } from 'node:net';
+import { type NodeBackedStream, StreamClosedError } from '@sluice/stream-core';
+import type { StreamListener } from './listener.js';
+
+/** How the server hands out connections, and how to wrap them. */
+export interface NetListenerParts {
+  /** A server already listening. */
+  server: Server;
+  /** `connection` for TCP/Unix, `secureConnection` for TLS (after the handshake). */
+  event: 'connection' | 'secureConnection';
+  /** URL a client can connect to. */
+  url: string;
+  /** Wraps an accepted socket. */
+  wrap: (socket: Socket) => NodeBackedStream;
+  /** Connections accepted by the kernel but not yet by `accept()`; more are dropped (default 128). */
+  maxPending?: number | undefined;
+  /** Runs after the server closed (e.g. removing a Unix socket file). */
+  onClose?: () => Promise<void> | void;
+}
+
+/** The StreamListener of the socket transports (tcp, tls, unix). */
+export class NetListener implements StreamListener {
+  readonly url: string;
+  readonly #parts: NetListenerParts;
+  readonly #pending: Socket[] = [];
+  readonly #waiting: Array<{
+    resolve: (s: NodeBackedStream) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  #closing: Promise<void> | undefined;
+
+  constructor(parts: NetListenerParts) {
+    this.#parts = parts;
+    this.url = parts.url;
+    parts.server.on(parts.event, (socket: Socket) => this.#arrived(socket));
+    // A failed handshake or a reset before accept() concerns only that connection.
+    parts.server.on('tlsClientError', () => {});
+    parts.server.on('error', () => {});
+  }
+
+  #arrived(socket: Socket): void {
+    const waiter = this.#waiting.shift();
+    if (waiter) {
+      waiter.resolve(this.#parts.wrap(socket));
+      return;
+    }
+    if (this.#pending.length >= (this.#parts.maxPending ?? 128)) {
+      socket.destroy();
+      return;
+    }
+    const forget = (): void => {
+      const i = this.#pending.indexOf(socket);
+      if (i >= 0) this.#pending.splice(i, 1);
+    };
+    socket.once('close', forget);
+    socket.on('error', () => {}); // reported to whoever accepts it, via the Stream
+    this.#pending.push(socket);
+  }
+
+  /** Resolves with the next connection; rejects with `StreamClosedError` once closed. */
+  accept(): Promise<NodeBackedStream> {
+    if (this.#closing) return Promise.reject(new StreamClosedError('listener has been closed'));
+    const socket = this.#pending.shift();
+    if (socket) return Promise.resolve(this.#parts.wrap(socket));
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  /** Stops accepting; streams already handed out stay open. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const waiter of this.#waiting.splice(0)) {
+        waiter.reject(new StreamClosedError('listener has been closed'));
+      }
+      for (const socket of this.#pending.splice(0)) socket.destroy();
+      // close()'s callback waits for every accepted connection to end; the listening socket
+      // itself is gone once the handle closes, a turn later.
+      this.#parts.server.close();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.#parts.onClose?.();
+    })();
+    return this.#closing;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<NodeBackedStream> {
+    while (!this.#closing) {
+      try {
+        yield await this.accept();
+      } catch (error) {
+        if (this.#closing) return;
+        throw error;
+      }
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Resolves once `server` listens; rejects with the listen error. */
+export function whenListening(server: Server, listen: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: unknown): void => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    listen();
+  });
+}

@@ -1,0 +1,186 @@
+// TCP: `SocketStream` (a stream-core Stream over a net.Socket, also the base of the TLS and
+// Unix streams), `SocketStream.connect`, and the TCP listener.
+import { createServer, isIP, connect as netConnect, type Socket } from 'node:net';
+import { Stream } from '@sluice/stream-core';
+import { whenConnected } from './connecting.js';
+import { emitTypedErrors, toStreamError } from './errors-map.js';
+import type { StreamListener } from './listener.js';
+import { NetListener, whenListening } from './net-listener.js';
+import { type IdleTimeouts, watchIdle } from './watchdog.js';
+
+/** TCP keepalive probes. */
+export interface KeepAliveOptions {
+  /** Idle time before the first probe, in ms (default 60000). */
+  idleMs?: number;
+  /** Time between probes, in ms (default: `idleMs`). */
+  intervalMs?: number;
+  /** Unanswered probes before the connection is dropped (default 5). */
+  count?: number;
+}
+
+/** What every socket stream (tcp, tls, unix) can be told. */
+export interface SocketStreamOptions extends IdleTimeouts {
+  /** Upper bound of each stream-core buffer, in bytes (default MAX_BUFFER_SIZE, 1 MiB). */
+  maxBufferSize?: number;
+}
+
+/** Options of `SocketStream.connect`. */
+export interface TcpConnectOptions extends SocketStreamOptions {
+  /** `true`: IPv6 only; `false`: IPv4 only; default: both, racing them ("happy eyeballs"). */
+  ipv6?: boolean;
+  /** TCP keepalive: `true` for the defaults (60 s idle and interval, 5 probes). Default off. */
+  keepalive?: boolean | KeepAliveOptions;
+  /** Disable Nagle's algorithm (TCP_NODELAY). Default true: sluice batches in user space. */
+  nodelay?: boolean;
+  /** Time allowed for the connection to be made, in ms (default 30000; 0: no limit). */
+  timeoutMs?: number;
+  /** Cancels the connect. */
+  signal?: AbortSignal;
+  /** Local address to connect from. */
+  localAddress?: string;
+}
+
+/** Options of `listenTcp`. */
+export interface TcpListenOptions extends SocketStreamOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Address to listen on (default `127.0.0.1`; `::` for every address, both families). */
+  host?: string;
+  /** With an IPv6 host, refuse IPv4-mapped connections. */
+  ipv6Only?: boolean;
+  /** Kernel accept queue length. */
+  backlog?: number;
+  /** TCP keepalive on accepted connections. */
+  keepalive?: boolean | KeepAliveOptions;
+  /** TCP_NODELAY on accepted connections (default true). */
+  nodelay?: boolean;
+}
+
+/** Default connect timeout, in ms. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/** `host:port` with brackets around IPv6 literals, for URLs and messages. */
+export function hostPort(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Where a socket leads, for error messages: `tcp://host:port`, `tls://…` or `unix://path`. */
+function describeSocket(socket: Socket): string {
+  const scheme = 'encrypted' in socket ? 'tls' : 'tcp';
+  if (socket.remotePort !== undefined && socket.remoteAddress !== undefined) {
+    return `${scheme}://${hostPort(socket.remoteAddress, socket.remotePort)}`;
+  }
+  const path = (socket as { _pipeName?: unknown })._pipeName;
+  return typeof path === 'string' ? `unix://${path}` : scheme;
+}
+
+/** Resolved keepalive settings, in ms. */
+export function keepAliveSettings(
+  option: boolean | KeepAliveOptions | undefined,
+): { idleMs: number; intervalMs: number; count: number } | undefined {
+  if (!option) return undefined;
+  const given = option === true ? {} : option;
+  const idleMs = given.idleMs ?? 60_000;
+  return { idleMs, intervalMs: given.intervalMs ?? idleMs, count: given.count ?? 5 };
+}
+
+/** Applies keepalive and nodelay to a socket. */
+export function tuneSocket(
+  socket: Socket,
+  options: { keepalive?: boolean | KeepAliveOptions | undefined; nodelay?: boolean | undefined },
+): void {
+  socket.setNoDelay(options.nodelay ?? true);
+  const keepalive = keepAliveSettings(options.keepalive);
+  if (keepalive) {
+    socket.setKeepAlive({
+      enable: true,
+      initialDelay: keepalive.idleMs,
+      interval: keepalive.intervalMs,
+      count: keepalive.count,
+    });
+  }
+}
+
+/** A stream-core Stream over a connected `net.Socket` (or `tls.TLSSocket`). */
+export class SocketStream extends Stream {
+  /** The connected socket. */
+  readonly socket: Socket;
+
+  constructor(socket: Socket, options: SocketStreamOptions = {}) {
+    super(
+      emitTypedErrors(socket, describeSocket(socket)),
+      options.maxBufferSize === undefined ? {} : { maxBufferSize: options.maxBufferSize },
+    );
+    this.socket = socket;
+    watchIdle(this, socket, options);
+  }
+
+  /** Connects over TCP to `host:port`. Rejects with `ConnectError` or `TimeoutError`. */
+  static async connect(
+    host: string,
+    port: number,
+    options: TcpConnectOptions = {},
+  ): Promise<SocketStream> {
+    const target = `tcp://${hostPort(host, port)}`;
+    const family = options.ipv6 === true ? 6 : options.ipv6 === false ? 4 : 0;
+    let socket: Socket;
+    try {
+      socket = netConnect({
+        host,
+        port,
+        family,
+        autoSelectFamily: family === 0,
+        allowHalfOpen: true,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
+    } catch (error) {
+      throw toStreamError(error, 'connect', target);
+    }
+    await whenConnected(socket, {
+      event: 'connect',
+      timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      signal: options.signal,
+      target,
+    });
+    tuneSocket(socket, options);
+    return new SocketStream(socket, options);
+  }
+}
+
+/** Connects over TCP (the seed's `create_socket_stream`). */
+export function createSocketStream(
+  host: string,
+  port: number,
+  options?: TcpConnectOptions,
+): Promise<SocketStream> {
+  return SocketStream.connect(host, port, options);
+}
+
+/** Listens for TCP connections; each accepted one is a `SocketStream`. */
+export async function listenTcp(options: TcpListenOptions = {}): Promise<StreamListener> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: false });
+  try {
+    await whenListening(server, () =>
+      server.listen({
+        port: options.port ?? 0,
+        host,
+        ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
+        ...(options.ipv6Only === undefined ? {} : { ipv6Only: options.ipv6Only }),
+      }),
+    );
+  } catch (error) {
+    throw toStreamError(error, 'connect', `tcp://${hostPort(host, options.port ?? 0)}`);
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  return new NetListener({
+    server,
+    event: 'connection',
+    url: `tcp://${hostPort(host, port)}`,
+    wrap: (socket) => {
+      tuneSocket(socket, options);
+      return new SocketStream(socket, options);
+    },
+  });
+}

@@ -1,0 +1,107 @@
+// Unix domain sockets: `createUnixStream(path)` and a listener, including Linux abstract
+// sockets (a path starting with NUL, written `@name` in URLs). A stale socket file left by a
+// dead listener is replaced on listen; a live one, or a file that is not a socket, is not.
+import { chmod, lstat, unlink } from 'node:fs/promises';
+import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { ConnectError } from '@sluice/stream-core';
+import { whenConnected } from './connecting.js';
+import { toStreamError } from './errors-map.js';
+import type { StreamListener } from './listener.js';
+import { NetListener, whenListening } from './net-listener.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, SocketStream, type SocketStreamOptions } from './socket.js';
+
+/** Options of `createUnixStream`. */
+export interface UnixConnectOptions extends SocketStreamOptions {
+  /** Time allowed for the connection, in ms (default 30000). */
+  timeoutMs?: number;
+  /** Cancels the connect. */
+  signal?: AbortSignal;
+}
+
+/** Options of `listenUnix`. */
+export interface UnixListenOptions extends SocketStreamOptions {
+  /** Socket path, or an abstract name starting with `\0` (Linux). */
+  path: string;
+  /** Kernel accept queue length. */
+  backlog?: number;
+  /** File mode of the socket file (e.g. 0o600), set before accepting. */
+  mode?: number;
+}
+
+/** True for a Linux abstract socket name (`\0name`). */
+export const isAbstract = (path: string): boolean => path.startsWith('\0');
+
+/** How a socket path is written in a URL: `unix:@name` for abstract ones. */
+export function unixUrl(path: string): string {
+  return isAbstract(path) ? `unix:@${path.slice(1)}` : `unix://${path}`;
+}
+
+/** Connects to a Unix domain socket (the seed's `create_unix_stream`). */
+export async function createUnixStream(
+  path: string,
+  options: UnixConnectOptions = {},
+): Promise<SocketStream> {
+  const target = unixUrl(path);
+  let socket: Socket;
+  try {
+    socket = netConnect({ path, allowHalfOpen: true });
+  } catch (error) {
+    throw toStreamError(error, 'connect', target);
+  }
+  await whenConnected(socket, {
+    event: 'connect',
+    timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    signal: options.signal,
+    target,
+  });
+  return new SocketStream(socket, options);
+}
+
+/** Removes `path` if it is a socket nobody listens on; refuses if someone does. */
+async function clearStaleSocket(path: string): Promise<void> {
+  const stat = await lstat(path).catch(() => undefined);
+  if (!stat) return;
+  if (!stat.isSocket()) {
+    throw new ConnectError(`cannot listen on ${path}: it exists and is not a socket`);
+  }
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = netConnect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) throw new ConnectError(`cannot listen on ${path}: another process is listening there`);
+  await unlink(path).catch(() => {});
+}
+
+/** Listens on a Unix domain socket; each accepted connection is a `SocketStream`. */
+export async function listenUnix(options: UnixListenOptions): Promise<StreamListener> {
+  const { path } = options;
+  const target = unixUrl(path);
+  if (!isAbstract(path)) await clearStaleSocket(path);
+  const server = createServer({ allowHalfOpen: true });
+  try {
+    await whenListening(server, () =>
+      server.listen({
+        path,
+        ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
+      }),
+    );
+  } catch (error) {
+    throw toStreamError(error, 'connect', target);
+  }
+  if (options.mode !== undefined && !isAbstract(path)) {
+    await chmod(path, options.mode);
+  }
+  return new NetListener({
+    server,
+    event: 'connection',
+    url: target,
+    wrap: (socket) => new SocketStream(socket, options),
+    onClose: async () => {
+      if (!isAbstract(path)) await unlink(path).catch(() => {});
+    },
+  });
+}
