@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_FRAME_SIZE,
   HEADER_SIZE,
   type OutputStreamId,
+  STDERR,
   SYSTEMERR,
 } from './constants.js';
 
@@ -119,6 +120,23 @@ export class FrameDecoder {
             this.deliverJoined(frame);
           }
           continue;
+        }
+        if (this.headerFill === 0) {
+          // Fast path: whole frames of ids 0-2 inside the chunk, back to back. Anything
+          // else (a fault, id 3, an oversize or spanning frame) leaves to the general path.
+          const max = this.maxFrameSize;
+          while (pos + HEADER_SIZE <= len) {
+            const id = chunk[pos]!;
+            if (id > STDERR || (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) !== 0) break;
+            const size =
+              chunk[pos + 4]! * 0x1000000 +
+              ((chunk[pos + 5]! << 16) | (chunk[pos + 6]! << 8) | chunk[pos + 7]!);
+            const end = pos + HEADER_SIZE + size;
+            if (end > len || size > max) break;
+            if (size !== 0) onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE, end));
+            pos = end;
+          }
+          if (pos >= len) break;
         }
         let id: number;
         let size: number;

@@ -1,0 +1,138 @@
+// docker-demux vs docker-modem's demuxStream vs the limit. Every side gets the same input, as
+// the same 64 KiB chunks from the same kind of Readable, and writes into the same counting
+// sinks (real Writables that count bytes). The limit knows the frame boundaries in advance and
+// only hands the same payload slices to the sinks: no header parsing at all.
+import { createRequire } from 'node:module';
+import { Readable, Writable } from 'node:stream';
+import { demux } from '@sluice/docker-demux';
+import type { BenchCase, BenchSuite } from '../harness.js';
+
+type DemuxStreamFn = (source: Readable, stdout: Writable, stderr: Writable) => void;
+const Modem = createRequire(import.meta.url)('docker-modem') as new (options: {
+  socketPath: string;
+}) => { demuxStream: DemuxStreamFn };
+const modem = new Modem({ socketPath: '/nonexistent/docker.sock' });
+
+const CHUNK = 64 * 1024;
+
+/** Frames of `size` bytes, alternating stdout and stderr, about `total` bytes in all. */
+function frames(size: number, total: number): { input: Buffer; payloadBytes: number } {
+  const count = Math.max(1, Math.floor(total / (size + 8)));
+  const input = Buffer.alloc(count * (size + 8));
+  for (let i = 0, at = 0; i < count; i++, at += size + 8) {
+    input[at] = i % 2 === 0 ? 1 : 2;
+    input.writeUInt32BE(size, at + 4);
+    input.fill(0x61 + (i % 26), at + 8, at + 8 + size);
+  }
+  return { input, payloadBytes: count * size };
+}
+
+function chunked(input: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 0; at < input.length; at += CHUNK) out.push(input.subarray(at, at + CHUNK));
+  return out;
+}
+
+/** Per chunk, the payload slices [start, end, streamId] a zero-copy demuxer hands out. */
+function slicesOf(input: Buffer): number[][] {
+  const perChunk: number[][] = Array.from({ length: Math.ceil(input.length / CHUNK) }, () => []);
+  for (let at = 0; at < input.length; ) {
+    const id = input[at]!;
+    const size = input.readUInt32BE(at + 4);
+    let from = at + 8;
+    const end = from + size;
+    while (from < end) {
+      const c = Math.floor(from / CHUNK);
+      const to = Math.min(end, (c + 1) * CHUNK);
+      perChunk[c]!.push(from - c * CHUNK, to - c * CHUNK, id);
+      from = to;
+    }
+    at = end;
+  }
+  return perChunk;
+}
+
+class ChunkSource extends Readable {
+  private next = 0;
+  constructor(private readonly chunks: Buffer[]) {
+    super();
+  }
+  override _read(): void {
+    this.push(this.chunks[this.next++] ?? null);
+  }
+}
+
+class CountingSink extends Writable {
+  bytes = 0;
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.bytes += chunk.length;
+    done();
+  }
+}
+
+function check(expected: number, stdout: CountingSink, stderr: CountingSink): void {
+  if (stdout.bytes + stderr.bytes !== expected) {
+    throw new Error(`delivered ${stdout.bytes + stderr.bytes} bytes, expected ${expected}`);
+  }
+}
+
+function ended(source: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    source.once('end', resolve);
+    source.once('error', reject);
+  });
+}
+
+function benchCase(name: string, size: number, total: number, goal: BenchCase['goal']): BenchCase {
+  const { input, payloadBytes } = frames(size, total);
+  const chunks = chunked(input);
+  const slices = slicesOf(input);
+  return {
+    name,
+    bytes: payloadBytes,
+    goal,
+    peerName: 'docker-modem',
+    async sluice() {
+      const stdout = new CountingSink();
+      const stderr = new CountingSink();
+      await demux(new ChunkSource(chunks), { stdout, stderr, end: false });
+      check(payloadBytes, stdout, stderr);
+    },
+    async peer() {
+      const stdout = new CountingSink();
+      const stderr = new CountingSink();
+      const source = new ChunkSource(chunks);
+      const done = ended(source);
+      modem.demuxStream(source, stdout, stderr);
+      await done;
+      check(payloadBytes, stdout, stderr);
+    },
+    async limit() {
+      const stdout = new CountingSink();
+      const stderr = new CountingSink();
+      const source = new ChunkSource(chunks);
+      const done = ended(source);
+      let index = 0;
+      source.on('data', (chunk: Buffer) => {
+        const s = slices[index++]!;
+        for (let i = 0; i < s.length; i += 3) {
+          (s[i + 2] === 2 ? stderr : stdout).write(chunk.subarray(s[i]!, s[i + 1]!));
+        }
+      });
+      await done;
+      check(payloadBytes, stdout, stderr);
+    },
+  };
+}
+
+const MiB = 1024 * 1024;
+
+export const suite: BenchSuite = {
+  name: 'docker-demux',
+  cases: [
+    benchCase('32 B frames, 64 KiB chunks', 32, 4 * MiB, { peer: 20 }),
+    benchCase('1 KiB frames, 64 KiB chunks', 1024, 16 * MiB, { peer: 1, limit: 0.8 }),
+    benchCase('32 KiB frames, 64 KiB chunks', 32 * 1024, 32 * MiB, { peer: 1, limit: 0.8 }),
+    benchCase('one 64 MiB frame, 64 KiB chunks', 64 * MiB, 64 * MiB + 8, { peer: 100, limit: 0.8 }),
+  ],
+};
