@@ -15,6 +15,7 @@
  * @packageDocumentation
  */
 
+export { BufferedStream } from './buffered-stream.js';
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_TIMEOUT,
@@ -41,5 +42,7 @@ export {
   TimeoutError,
   type TimeoutErrorOptions,
 } from './errors.js';
+export { Pump, type PumpOptions } from './pump.js';
+export { select } from './select.js';
 export type { StreamEnds, StreamSource } from './source.js';
 export { Stream, type StreamOptions } from './stream.js';

@@ -132,7 +132,10 @@ export class Stream implements NodeBackedStream {
     });
     r.on('error', onError);
     if ((w as unknown) !== r) w.on('error', onError);
-    w.on('drain', () => this.#flush());
+    // A pump waiting for room wakes on this even when the queue was empty.
+    w.on('drain', () => {
+      if (this.#flush() === 0) this.#notify();
+    });
     w.on('close', () => this.#notify());
     if (r.readableEnded || r.destroyed) this.#eof = true;
   }

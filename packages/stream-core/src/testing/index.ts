@@ -13,4 +13,5 @@
 export { chunkedSource, seededRandom, splitBytes, splitPoints } from './chunked-source.js';
 export { type MemoryPairOptions, memoryDuplexPair, PairSide } from './pair.js';
 export { partialWriteSink, SinkDuplex, type SlowSinkOptions, slowSink } from './sinks.js';
+export { type SocketPairOptions, unixSocketPair } from './socket-pair.js';
 export { createStreamPair, type StreamPairOptions } from './stream-pair.js';

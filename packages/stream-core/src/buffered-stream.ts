@@ -1,0 +1,180 @@
+// RPyC's BufferedStream: coalesces small writes into one until `bufferSize` bytes are
+// gathered or `flush()` is called, so many tiny writes become few large ones. Reads and
+// readiness go straight to the wrapped stream.
+import { DEFAULT_BUFFER_SIZE } from './constants.js';
+import type { ByteStream } from './contract.js';
+import { BufferOverflowError, StreamClosedError } from './errors.js';
+
+function toBuffer(data: Uint8Array | string): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A `ByteStream` that gathers writes into `bufferSize`-byte blocks before passing them on. */
+export class BufferedStream implements ByteStream {
+  /** The wrapped stream. */
+  readonly stream: ByteStream;
+  /** Bytes gathered before they are passed on. */
+  readonly bufferSize: number;
+  readonly #block: Buffer;
+  #filled = 0;
+  #closed = false;
+
+  constructor(stream: ByteStream, bufferSize: number = DEFAULT_BUFFER_SIZE) {
+    if (!Number.isSafeInteger(bufferSize) || bufferSize <= 0) {
+      throw new RangeError(`bufferSize must be a positive integer, got ${bufferSize}`);
+    }
+    this.stream = stream;
+    this.bufferSize = bufferSize;
+    this.#block = Buffer.allocUnsafe(bufferSize);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StreamClosedError();
+  }
+
+  /** Bytes gathered and not yet passed on. */
+  get bufferedBytes(): number {
+    return this.#filled;
+  }
+
+  // Passes the gathered block on (a copy: the block is reused). False if the bound refused it.
+  #passOn(): boolean {
+    if (this.#filled === 0) return true;
+    try {
+      this.stream.write(Buffer.from(this.#block.subarray(0, this.#filled)));
+    } catch (err) {
+      if (err instanceof BufferOverflowError) return false;
+      throw err;
+    }
+    this.#filled = 0;
+    return true;
+  }
+
+  /**
+   * Gathers `data`; passes a block on when `bufferSize` is reached. Data of a block's size or
+   * more goes through at once (after what was gathered). Throws `BufferOverflowError` when the
+   * wrapped stream's bound refuses a block; then `data` is not taken and nothing gathered is lost.
+   */
+  write(data: Uint8Array | string): number | undefined {
+    this.#checkOpen();
+    const buf = toBuffer(data);
+    if (buf.length === 0) return undefined;
+    if (this.#filled + buf.length <= this.bufferSize) {
+      buf.copy(this.#block, this.#filled);
+      this.#filled += buf.length;
+      if (this.#filled === this.bufferSize) this.#passOn();
+      return buf.length;
+    }
+    const refused = (): BufferOverflowError =>
+      new BufferOverflowError(`the wrapped stream refused a ${this.bufferSize}-byte block`, {
+        limit: this.bufferSize,
+        size: this.#filled + buf.length,
+      });
+    if (!this.#passOn()) throw refused();
+    if (buf.length >= this.bufferSize) {
+      this.stream.write(buf);
+      return buf.length;
+    }
+    buf.copy(this.#block, 0);
+    this.#filled = buf.length;
+    return buf.length;
+  }
+
+  /** Passes what was gathered on; returns the bytes passed on (0 if the bound refused them). */
+  flush(): number {
+    this.#checkOpen();
+    const n = this.#filled;
+    return this.#passOn() ? n : 0;
+  }
+
+  /** Like `write`, but waits under backpressure instead of failing. */
+  async writeAll(data: Uint8Array | string): Promise<void> {
+    this.#checkOpen();
+    const buf = toBuffer(data);
+    if (this.#filled + buf.length < this.bufferSize) {
+      buf.copy(this.#block, this.#filled);
+      this.#filled += buf.length;
+      return;
+    }
+    await this.#drainBlock();
+    if (buf.length >= this.bufferSize) await this.stream.writeAll(buf);
+    else {
+      buf.copy(this.#block, 0);
+      this.#filled = buf.length;
+    }
+  }
+
+  async #drainBlock(): Promise<void> {
+    if (this.#filled === 0) return;
+    const block = Buffer.from(this.#block.subarray(0, this.#filled));
+    this.#filled = 0;
+    await this.stream.writeAll(block);
+  }
+
+  /** Passes gathered bytes on, then flushes the wrapped stream; returns the bytes it flushed. */
+  doWrite(): number {
+    this.#checkOpen();
+    this.#passOn();
+    return this.stream.doWrite();
+  }
+
+  /** True while gathered or queued bytes wait. */
+  needsWrite(): boolean {
+    return this.#filled > 0 || this.stream.needsWrite();
+  }
+
+  /** Passes gathered bytes on (waiting for room), then half-closes the wrapped stream. */
+  async closeWrite(): Promise<void> {
+    this.#checkOpen();
+    await this.#drainBlock();
+    await this.stream.closeWrite();
+  }
+
+  /** Passes gathered bytes on (waiting for room), then closes the wrapped stream. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#drainBlock();
+    } finally {
+      this.#closed = true;
+      await this.stream.close();
+    }
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#closed || this.stream.closed;
+  }
+
+  fileno(): number {
+    return this.stream.fileno();
+  }
+  read(n?: number): Uint8Array | null {
+    this.#checkOpen();
+    return this.stream.read(n);
+  }
+  readExactly(n: number): Promise<Uint8Array> {
+    this.#checkOpen();
+    return this.stream.readExactly(n);
+  }
+  poll(timeoutMs?: number): Promise<boolean> {
+    this.#checkOpen();
+    return this.stream.poll(timeoutMs);
+  }
+  readyToRead(): boolean {
+    return this.stream.readyToRead();
+  }
+  readyToWrite(): boolean {
+    return this.stream.readyToWrite();
+  }
+  onReadiness(listener: () => void): () => void {
+    return this.stream.onReadiness(listener);
+  }
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.stream[Symbol.asyncIterator]();
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

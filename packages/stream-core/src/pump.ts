@@ -1,0 +1,243 @@
+// dockerpty's Pump: moves bytes from one stream to another. `flush(n)` is the seed's step for
+// select-driven loops; `run()` pumps to the end with backpressure both ways. Between two
+// `Stream`s, `run()` hands whole chunks from one to the other (no copies, no slicing) and
+// takes a chunk from the source only when the destination has room, so the bytes in the
+// pump's care stay bounded by the source's read bound plus the destination's high-water mark.
+import type { ByteStream, Selectable } from './contract.js';
+import { BufferOverflowError, type StreamError } from './errors.js';
+import { Stream, streamHooks } from './stream.js';
+import { toStreamError } from './to-stream-error.js';
+
+/** Options of a `Pump`. */
+export interface PumpOptions {
+  /** `isDone()` waits for the source's end of stream (default true); false: done whenever nothing is pending. */
+  waitForOutput?: boolean;
+  /** Close the destination when the source ends (default true). */
+  propagateClose?: boolean;
+}
+
+// Read size of `run()` when the source is not a `Stream` (a Demuxer, a BufferedStream, …).
+const GENERIC_READ = 64 * 1024;
+
+function counter(stream: ByteStream, key: 'bufferedReadBytes' | 'bufferedWriteBytes'): number {
+  const value = (stream as unknown as Record<string, unknown>)[key];
+  return typeof value === 'number' ? value : 0;
+}
+
+/** Moves bytes from `from` to `to`; selectable (readiness of its source and destination). */
+export class Pump implements Selectable {
+  /** Where bytes come from. */
+  readonly from: ByteStream;
+  /** Where bytes go. */
+  readonly to: ByteStream;
+  /** See `PumpOptions.waitForOutput`. */
+  readonly waitForOutput: boolean;
+  /** See `PumpOptions.propagateClose`. */
+  readonly propagateClose: boolean;
+  /** Bytes handed to the destination so far. */
+  bytesMoved = 0;
+  /** The highest `bufferedBytes` seen while pumping (sampled at every step and readiness change). */
+  maxBufferedBytes = 0;
+  #eof = false;
+  // Bytes read from the source that the destination refused (bound full); they go first.
+  #carry: Uint8Array | undefined;
+  #running = false;
+
+  constructor(from: ByteStream, to: ByteStream, options: PumpOptions = {}) {
+    this.from = from;
+    this.to = to;
+    this.waitForOutput = options.waitForOutput ?? true;
+    this.propagateClose = options.propagateClose ?? true;
+  }
+
+  /**
+   * Bytes in the pump's care: the source's read buffer, a refused chunk, the destination's
+   * write queue, and what the destination's Node writable holds (for a `Stream`).
+   */
+  get bufferedBytes(): number {
+    const outstanding = this.to instanceof Stream ? streamHooks(this.to).outstanding() : 0;
+    return (
+      counter(this.from, 'bufferedReadBytes') +
+      (this.#carry?.length ?? 0) +
+      counter(this.to, 'bufferedWriteBytes') +
+      outstanding
+    );
+  }
+
+  #sample(): void {
+    const now = this.bufferedBytes;
+    if (now > this.maxBufferedBytes) this.maxBufferedBytes = now;
+  }
+
+  /** The source's file descriptor (for `select`-style code), or -1. */
+  fileno(): number {
+    return this.from.fileno();
+  }
+
+  /** True when the source has something to report (data, end of stream, an error) or a refused chunk waits. */
+  readyToRead(): boolean {
+    return this.#carry !== undefined || this.from.readyToRead();
+  }
+
+  /** True when the destination would take a write now. */
+  readyToWrite(): boolean {
+    return this.to.readyToWrite();
+  }
+
+  /** Readiness changes of either end. */
+  onReadiness(listener: () => void): () => void {
+    const offFrom = this.from.onReadiness(listener);
+    const offTo = this.to === this.from ? () => {} : this.to.onReadiness(listener);
+    return () => {
+      offFrom();
+      offTo();
+    };
+  }
+
+  // Writes `data` to the destination; false when its bound refused it (keep it for later).
+  #give(data: Uint8Array): boolean {
+    try {
+      this.to.write(data);
+    } catch (err) {
+      if (err instanceof BufferOverflowError) return false;
+      throw err;
+    }
+    this.bytesMoved += data.length;
+    return true;
+  }
+
+  /**
+   * Moves up to `n` bytes now; returns the bytes moved (0 when nothing was ready or the
+   * destination is full), or `null` at the source's end of stream, when it also closes the
+   * destination if `propagateClose`. A chunk the destination refuses is kept and sent first
+   * next time: nothing is lost.
+   */
+  flush(n = 4096): number | null {
+    if (this.#carry) {
+      if (!this.#give(this.#carry)) return 0;
+      const moved = this.#carry.length;
+      this.#carry = undefined;
+      return moved;
+    }
+    const data = this.from.read(n);
+    if (data === null) {
+      this.#atEnd();
+      return null;
+    }
+    if (data.length === 0) return 0;
+    if (!this.#give(data)) {
+      this.#carry = data;
+      return 0;
+    }
+    this.#sample();
+    return data.length;
+  }
+
+  #atEnd(): void {
+    if (this.#eof) return;
+    this.#eof = true;
+    // The seed closes the destination once its pending writes are flushed; close() waits for that.
+    if (this.propagateClose) this.to.close().catch(() => {});
+  }
+
+  /**
+   * True when the source is finished (end of stream seen, or `waitForOutput` is off) and
+   * nothing waits to be written to the destination.
+   */
+  isDone(): boolean {
+    return (!this.waitForOutput || this.#eof) && this.#carry === undefined && !this.to.needsWrite();
+  }
+
+  /**
+   * Pumps until the source ends, honouring backpressure both ways; then closes the
+   * destination (`propagateClose`) or waits until its write queue is flushed. Resolves with
+   * the bytes moved by this pump. Rejects with the source's error, with `ConnectionLostError`
+   * when the destination went away (EPIPE, reset), or with `signal.reason` when aborted
+   * (the streams are then left open). `waitForOutput` only affects `isDone()`.
+   */
+  async run(signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
+    if (this.#running) throw new TypeError('this pump is already running');
+    this.#running = true;
+    try {
+      await this.#pumpToEnd(signal);
+      this.#eof = true;
+      await this.#finishDestination(signal);
+      return this.bytesMoved;
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #pumpToEnd(signal: AbortSignal | undefined): Promise<void> {
+    const fromHooks = this.from instanceof Stream ? streamHooks(this.from) : undefined;
+    const toHooks = this.to instanceof Stream ? streamHooks(this.to) : undefined;
+    const take = fromHooks ? () => fromHooks.takeChunk() : () => this.from.read(GENERIC_READ);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const offs: Array<() => void> = [];
+      const settle = (err?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        for (const off of offs) off();
+        signal?.removeEventListener('abort', onAbort);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const onAbort = (): void => settle(signal?.reason);
+      const step = (): void => {
+        if (settled) return;
+        try {
+          this.#sample();
+          const failed = toHooks?.failure();
+          if (failed) throw failed;
+          for (;;) {
+            if (this.#carry) {
+              if (!this.#give(this.#carry)) return;
+              this.#carry = undefined;
+            }
+            if (!(toHooks ? toHooks.canOffer() : this.to.readyToWrite())) return;
+            const chunk = take();
+            if (chunk === null) {
+              settle();
+              return;
+            }
+            if (chunk.length === 0) return;
+            if (toHooks) {
+              toHooks.offer(chunk as Buffer);
+              this.bytesMoved += chunk.length;
+            } else if (!this.#give(chunk)) {
+              this.#carry = chunk;
+            }
+            this.#sample();
+          }
+        } catch (err) {
+          settle(toStreamError(err));
+        }
+      };
+      offs.push(this.onReadiness(step));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      step();
+    });
+  }
+
+  async #finishDestination(signal: AbortSignal | undefined): Promise<void> {
+    const failure = (): StreamError | undefined =>
+      this.to instanceof Stream ? streamHooks(this.to).failure() : undefined;
+    if (this.propagateClose) {
+      await this.to.close();
+    } else {
+      while (this.to.needsWrite() && !failure()) {
+        signal?.throwIfAborted();
+        await new Promise<void>((resolve) => {
+          const off = this.to.onReadiness(() => {
+            off();
+            resolve();
+          });
+        });
+      }
+    }
+    const failed = failure();
+    if (failed) throw failed;
+  }
+}
