@@ -354,6 +354,25 @@ describe('ssh:// URLs', () => {
     expect(() => parseSshUrl('not a url')).toThrow(ConnectError);
   });
 
+  it('gives up a connect when its signal aborts', async () => {
+    const silent = await tcpTarget();
+    try {
+      const controller = new AbortController();
+      const connecting = TunneledSocketStream.connect({
+        host: '127.0.0.1',
+        port: silent.port,
+        username: 'nobody',
+        acceptUnknownHostKey: true,
+        target: { host: '127.0.0.1', port: 1 },
+        signal: controller.signal,
+      });
+      controller.abort(new Error('user gave up'));
+      await expect(connecting).rejects.toThrow('user gave up');
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('needs a user name', async () => {
     await expect(connectSshTunnel('ssh://127.0.0.1:1/127.0.0.1:2')).rejects.toBeInstanceOf(
       ConnectError,

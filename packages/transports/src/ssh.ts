@@ -185,6 +185,11 @@ export class TunneledSocketStream extends Stream {
           },
         );
       });
+      // Reading known_hosts was awaited: the signal may have fired meanwhile.
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
       options.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         client.connect(config);

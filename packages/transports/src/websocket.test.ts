@@ -365,6 +365,23 @@ describe('WebSocket specifics', () => {
     }
   });
 
+  it('gives up a connect when its signal aborts', async () => {
+    const silent = await silentTcpServer();
+    try {
+      const controller = new AbortController();
+      const connecting = connectWebSocket(`ws://127.0.0.1:${silent.port}/`, {
+        signal: controller.signal,
+      });
+      controller.abort(new Error('user gave up'));
+      await expect(connecting).rejects.toThrow('user gave up');
+      await expect(
+        connectWebSocket(`ws://127.0.0.1:${silent.port}/`, { signal: controller.signal }),
+      ).rejects.toThrow('user gave up');
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('rejects URLs that are not ws:// or wss://', async () => {
     await expect(connectWebSocket('http://127.0.0.1:1/')).rejects.toBeInstanceOf(ConnectError);
   });
