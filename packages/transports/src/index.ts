@@ -18,6 +18,8 @@
  */
 export { type ErrorPhase, toStreamError } from './errors-map.js';
 export type { StreamListener } from './listener.js';
+export type { PairHooks } from './pair-duplex.js';
+export { PipeStream, type PipeStreamOptions } from './pipe.js';
 export {
   createSocketStream,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -28,6 +30,12 @@ export {
   type TcpConnectOptions,
   type TcpListenOptions,
 } from './socket.js';
+export {
+  createPipeStream,
+  type ExitStatus,
+  type SubprocessOptions,
+  SubprocessStream,
+} from './subprocess.js';
 export {
   createSslStream,
   listenTls,
@@ -42,4 +50,12 @@ export {
   type UnixConnectOptions,
   type UnixListenOptions,
 } from './unix.js';
+export {
+  type ConnectOptions,
+  connect,
+  type ListenOptions,
+  listen,
+  splitCommand,
+  unixPath,
+} from './url.js';
 export type { IdleTimeouts } from './watchdog.js';

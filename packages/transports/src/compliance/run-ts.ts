@@ -1,0 +1,39 @@
+// Runs a TypeScript file of this repo in a child Node process without a build: Node strips
+// the types, the `@sluice/source` condition resolves workspace packages to their sources, and
+// a resolve hook maps the `.js` of relative imports to the `.ts` file beside it.
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+
+const HOOK = `
+import { registerHooks } from 'node:module';
+registerHooks({
+  resolve(specifier, context, next) {
+    try {
+      return next(specifier, context);
+    } catch (error) {
+      if (specifier.startsWith('.') && specifier.endsWith('.js')) {
+        return next(specifier.slice(0, -3) + '.ts', context);
+      }
+      throw error;
+    }
+  },
+});`;
+
+/** Spawns `node file.ts ...args` with piped stdio. */
+export function runTs(
+  file: string,
+  args: string[] = [],
+): ChildProcessByStdio<Writable, Readable, Readable> {
+  return spawn(
+    process.execPath,
+    [
+      '--conditions=@sluice/source',
+      '--no-warnings',
+      '--import',
+      `data:text/javascript,${encodeURIComponent(HOOK)}`,
+      file,
+      ...args,
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+}
