@@ -1,0 +1,55 @@
+// The Demuxer over a real stream-core Stream (an in-memory connected pair), driven by select()
+// the way dockerpty's loop drives it.
+import { select } from '@sluice/stream-core';
+import { createStreamPair } from '@sluice/stream-core/testing';
+import { describe, expect, it } from 'vitest';
+import { frame } from '../test/helpers.js';
+import { Demuxer } from './demuxer.js';
+
+describe('Demuxer over createStreamPair', () => {
+  it('reads what the daemon side sends, split anyhow, via select', async () => {
+    const [client, daemon] = createStreamPair();
+    const demuxer = new Demuxer(client);
+    const input = Buffer.concat([frame(1, 'foo'), frame(2, ''), frame(2, 'err'), frame(1, 'd')]);
+    const got: [string, number | undefined][] = [];
+    const reader = (async () => {
+      for (;;) {
+        const [ready] = await select([demuxer], [], 5000);
+        expect(ready).toEqual([demuxer]);
+        const bytes = demuxer.read(2);
+        if (bytes === null) return;
+        if (bytes.length > 0) got.push([Buffer.from(bytes).toString(), demuxer.lastStreamId]);
+      }
+    })();
+    for (const cut of [
+      [0, 3],
+      [3, 9],
+      [9, 20],
+      [20, input.length],
+    ] as const) {
+      await daemon.writeAll(input.subarray(cut[0], cut[1]));
+    }
+    await daemon.closeWrite();
+    await reader;
+    expect(got).toEqual([
+      ['fo', 1],
+      ['o', 1],
+      ['er', 2],
+      ['r', 2],
+      ['d', 1],
+    ]);
+    expect(demuxer.fileno()).toBe(-1);
+    await demuxer.close();
+    await daemon.close();
+  });
+
+  it('writes through to the daemon side', async () => {
+    const [client, daemon] = createStreamPair();
+    const demuxer = new Demuxer(client);
+    expect(demuxer.write('ls\n')).toBe(3);
+    expect(await daemon.readExactly(3)).toEqual(Buffer.from('ls\n'));
+    expect(demuxer.needsWrite()).toBe(false);
+    await demuxer.close();
+    await daemon.close();
+  });
+});
