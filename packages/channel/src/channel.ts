@@ -243,22 +243,30 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     for (;;) {
       if (this.inboxHead < this.inbox.length || this.readFailure !== undefined) return true;
       if (this.decoder.pending > 0 || this.decoder.failed || this.eof) return true;
+      // Bytes (or the end) already buffered: take them without waiting.
+      if (this.stream.readyToRead() || this.pulling) {
+        await this.pull();
+        continue;
+      }
       const left = deadline - performance.now();
-      this.nextChunk ??= this.chunks.next();
-      // Catch here: a rejection is also seen (and reported) by the next `pull()`.
-      const arrived = this.nextChunk.then(
-        () => true,
-        () => true,
-      );
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timedOut = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), Math.max(0, left));
-      });
-      const ready = await Promise.race([arrived, timedOut]);
-      clearTimeout(timer);
-      if (!ready) return false;
-      await this.pull();
+      if (left <= 0) return false;
+      if (!(await this.readableWithin(left))) return false;
     }
+  }
+
+  // Resolves true when the stream has something to read, false after `ms`.
+  private readableWithin(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (ready: boolean): void => {
+        off();
+        clearTimeout(timer);
+        resolve(ready);
+      };
+      const off = this.stream.onReadiness(() => {
+        if (this.stream.readyToRead()) done(true);
+      });
+      const timer = setTimeout(() => done(false), ms);
+    });
   }
 
   /** Async iteration over incoming messages; ends quietly at end of stream. */

@@ -27,6 +27,8 @@ export function algorithmOf(id: number): CompressionAlgorithm | undefined {
 /** Inputs up to this size are (de)compressed synchronously. */
 export const SYNC_LIMIT: number = 64 * 1024;
 
+const ASYNC_CHUNK = 1024 * 1024;
+
 /** Shared limit on concurrent thread-pool zlib calls across all channels. */
 export const zlibLimiter: Limiter = new Limiter(4);
 
@@ -130,9 +132,11 @@ export async function decompress(
 ): Promise<Uint8Array> {
   const call = calls[algorithm];
   // zlib cannot produce a Buffer beyond buffer.constants.MAX_LENGTH anyway.
-  const options = { maxOutputLength: Math.max(1, Math.min(maxOutputLength, MAX_OUTPUT)) };
+  const cap = Math.max(1, Math.min(maxOutputLength, MAX_OUTPUT));
   try {
-    if (data.length <= SYNC_LIMIT) return call.decompress(data, options);
+    if (data.length <= SYNC_LIMIT) return call.decompress(data, { maxOutputLength: cap });
+    // Large inputs usually mean large outputs: bigger output chunks halve the time.
+    const options = { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(ASYNC_CHUNK, cap)) };
     return await zlibLimiter.run(() => call.decompressAsync(data, options));
   } catch (cause) {
     throw decompressionError(cause, algorithm, maxOutputLength);
