@@ -4,6 +4,7 @@
 
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
 import {
@@ -43,6 +44,7 @@ export function attach(
   options: AttachOptions = {},
 ): SessionType {
   return new Session(async (session) => {
+    parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
     const handle = docker.getContainer(container);
     const info = await handle.inspect();
     const tty = info.Config.Tty === true;
@@ -54,7 +56,7 @@ export function attach(
     if (io.stdin) query.set('stdin', '1');
     if (options.logs) query.set('logs', '1');
     if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
-    const { socket } = await hijack(docker, {
+    const hijacked = await hijack(docker, {
       method: 'POST',
       path: `/containers/${encodeURIComponent(info.Id)}/attach?${query}`,
     });
@@ -63,14 +65,14 @@ export function attach(
     try {
       wait = await registerWait(docker, info.Id, running ? 'not-running' : 'next-exit');
     } catch (error) {
-      socket.destroy();
+      hijacked.socket.destroy();
       throw error;
     }
     if (!running) {
       try {
         await handle.start();
       } catch (error) {
-        socket.destroy();
+        hijacked.socket.destroy();
         wait.cancel();
         const message = messageOf(error);
         return {
@@ -89,7 +91,7 @@ export function attach(
     try {
       const { detached } = await session.pump(
         io,
-        socket,
+        hijacked,
         tty,
         (s) => handle.resize({ h: s.rows, w: s.cols }),
         {

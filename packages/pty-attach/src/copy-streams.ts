@@ -4,22 +4,23 @@
 // is still open), on a detach, or on an error. Backpressure both ways.
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import { demuxOutput } from './demux-output.js';
+import { demux, type StreamKind } from '@sluice/docker-demux';
 import { DetachMatcher } from './detach-matcher.js';
 
 /** What the two directions are wired to. */
 export interface CopyOptions {
   socket: Socket;
-  /** Raw copy (TTY) or demultiplexed (no TTY). */
-  tty: boolean;
+  /** Raw copy (a TTY) or demultiplexed into stdout and stderr (no TTY). */
+  kind: StreamKind;
   /** Input, or undefined when stdin is not attached. */
   stdin: Readable | undefined;
   stdout: Writable;
   stderr: Writable;
   /** Detach sequence matched in the input (empty: none). */
   detachKeys: Uint8Array;
-  /** End stdout/stderr when the output ends (not for the process's own stdio). */
-  endOutputs: boolean;
+  /** End stdout / stderr when the output ends (not for the process's own stdio). */
+  endStdout: boolean;
+  endStderr: boolean;
   /** Called once when the input direction is over (EOF, detach, or the session ended). */
   onInputDone?: () => void;
 }
@@ -112,7 +113,7 @@ export function copyStreams(o: CopyOptions): Copy {
   // Output direction.
   socket.on('error', (err) => settle(err));
   let output: Promise<void>;
-  if (o.tty) {
+  if (o.kind === 'raw') {
     output = new Promise<void>((resolve) => {
       socket.on('data', (chunk: Buffer) => {
         if (!o.stdout.write(chunk) && !socket.isPaused()) {
@@ -124,13 +125,13 @@ export function copyStreams(o: CopyOptions): Copy {
       socket.once('close', resolve);
     });
   } else {
-    output = demuxOutput(socket, o.stdout, o.stderr);
+    output = demux(socket, { stdout: o.stdout, stderr: o.stderr, end: false });
   }
   output
     .then(async () => {
       await Promise.all([
-        finished(o.stdout, o.endOutputs),
-        o.tty ? undefined : finished(o.stderr, o.endOutputs),
+        finished(o.stdout, o.endStdout),
+        o.kind === 'raw' ? undefined : finished(o.stderr, o.endStderr),
       ]);
       settle({ detached: false });
     })

@@ -94,4 +94,6 @@ export interface Hijacked {
   socket: Socket;
   /** The reply's Content-Type (API ≥ 1.42 says raw or multiplexed), if any. */
   contentType: string | undefined;
+  /** The engine's API version (its `Api-Version` header), if it said. */
+  apiVersion: string | undefined;
 }

@@ -2,6 +2,7 @@
 // command in a running container over one hijacked connection, with separate stdout and
 // stderr when there is no TTY, and the exit code from ExecInspect.
 import type Docker from 'dockerode';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
 import { isTTYStream } from './io.js';
@@ -38,6 +39,8 @@ export function exec(
   options: ExecOptions = {},
 ): Session {
   return new Session(async (session) => {
+    // A bad spec fails before anything is created in the engine.
+    parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
     const interactive = options.interactive ?? options.stdin !== null;
     const stdin = options.stdin === undefined ? process.stdin : options.stdin;
     const tty =
@@ -76,19 +79,19 @@ async function runExec(
   const io = resolveIo(options, interactive, tty);
   // Exec start needs its JSON body on 20.10; with an exact Content-Length the engine reads
   // it all, so none of it can reach the process's stdin.
-  const { socket } = await hijack(docker, {
+  const hijacked = await hijack(docker, {
     method: 'POST',
     path: `/exec/${encodeURIComponent(execId)}/start`,
     body: { Detach: false, Tty: tty },
   });
   // A start failure arrives in-band as text; its last chunk tells 127 from 126 (20.10 says 126 for both).
   let lastChunk: Buffer | undefined;
-  socket.on('data', (chunk: Buffer) => {
+  hijacked.socket.on('data', (chunk: Buffer) => {
     lastChunk = chunk;
   });
   const { detached } = await session.pump(
     io,
-    socket,
+    hijacked,
     tty,
     (s) => handle.resize({ h: s.rows, w: s.cols }),
     {

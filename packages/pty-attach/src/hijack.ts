@@ -21,7 +21,12 @@ export async function hijack(
       if (head.length > 0) socket.unshift(head);
       socket.setNoDelay?.(true);
       const type = res.headers['content-type'];
-      resolve({ socket, contentType: typeof type === 'string' ? type : undefined });
+      const api = res.headers['api-version'];
+      resolve({
+        socket,
+        contentType: typeof type === 'string' ? type : undefined,
+        apiVersion: typeof api === 'string' ? api : undefined,
+      });
     });
     req.once('response', (res) => {
       readBody(res).then(

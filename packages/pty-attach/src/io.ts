@@ -15,11 +15,8 @@ function isByteStream(x: unknown): x is ByteStream {
 /** The Node Readable behind `input`. */
 export function toReadable(input: Input): Readable {
   if (input instanceof Readable) return input;
-  if (isByteStream(input)) {
-    const under = (input as { underlying?: unknown }).underlying;
-    if (under instanceof Readable) return under;
-    return Readable.from(input, { objectMode: false });
-  }
+  // Through the ByteStream's own face, never its `underlying` (the wrapper reads that itself).
+  if (isByteStream(input)) return Readable.from(input, { objectMode: false });
   return new Readable({ read() {} }).wrap(input);
 }
 
@@ -27,8 +24,6 @@ export function toReadable(input: Input): Readable {
 export function toWritable(output: Output): Writable {
   if (output instanceof Writable) return output;
   if (isByteStream(output)) {
-    const under = (output as { underlying?: unknown }).underlying;
-    if (under instanceof Writable) return under;
     return new Writable({
       write(chunk: Buffer, _enc, cb) {
         output.writeAll(chunk).then(() => cb(), cb);
@@ -55,5 +50,5 @@ export function fdOf(stream: unknown): number | undefined {
 
 /** True when `stream` is a Node TTY stream. */
 export function isTTYStream(stream: unknown): boolean {
-  return (stream as { isTTY?: unknown }).isTTY === true;
+  return (stream as { isTTY?: unknown } | null | undefined)?.isTTY === true;
 }

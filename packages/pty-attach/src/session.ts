@@ -1,11 +1,12 @@
 // What attach, exec and startExec share: the caller's options, the terminal in raw mode for
 // the session's lifetime, resizes (initial with retries, on SIGWINCH, on demand), and the
 // copying over the hijacked socket. `Session` is the handle a program holds.
-import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
+import { streamKindFromContentType } from '@sluice/docker-demux';
 import { copyStreams } from './copy-streams.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
+import type { Hijacked } from './engine-http.js';
 import { NotATerminalError } from './errors.js';
 import { fdOf, type Input, isTTYStream, type Output, toReadable, toWritable } from './io.js';
 import { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
@@ -27,7 +28,7 @@ export interface SessionOptions {
   size?: TerminalSize;
   /** Put a terminal stdin in raw mode; default true (only a real terminal is affected). */
   rawMode?: boolean;
-  /** End `stdout`/`stderr` when the output ends; default true unless they are the process's. */
+  /** End `stdout`/`stderr` when the output ends; default: each one unless it is the process's. */
   endOutputs?: boolean;
   /** Called with a warning the CLI would print (e.g. "failed to resize tty, using default size"). */
   onWarning?: (message: string) => void;
@@ -52,7 +53,9 @@ export interface ResolvedIo {
   terminalFd: number | undefined;
   /** True when stdout is the process's own TTY (sizes and SIGWINCH come from it). */
   stdoutTty: NodeJS.WriteStream | undefined;
-  endOutputs: boolean;
+  /** End stdout / stderr at the end of the output (never the process's own). */
+  endStdout: boolean;
+  endStderr: boolean;
   detachKeys: Uint8Array;
 }
 
@@ -69,14 +72,14 @@ export function resolveIo(o: SessionOptions, interactive: boolean, tty: boolean)
   if (tty && stdin !== undefined && fd !== undefined && !isatty(fd)) throw new NotATerminalError();
   const stdoutRaw = o.stdout ?? process.stdout;
   const stderrRaw = o.stderr ?? process.stderr;
-  const own = stdoutRaw === process.stdout || stderrRaw === process.stderr;
   return {
     stdin,
     stdout: toWritable(stdoutRaw),
     stderr: toWritable(stderrRaw),
     terminalFd: fd !== undefined && isatty(fd) ? fd : undefined,
     stdoutTty: isTTYStream(stdoutRaw) ? (stdoutRaw as NodeJS.WriteStream) : undefined,
-    endOutputs: o.endOutputs ?? !own,
+    endStdout: o.endOutputs ?? stdoutRaw !== process.stdout,
+    endStderr: o.endOutputs ?? stderrRaw !== process.stderr,
     detachKeys: tty && stdin !== undefined ? detachKeys : new Uint8Array(0),
   };
 }
@@ -121,21 +124,26 @@ export class Session {
    */
   async pump(
     io: ResolvedIo,
-    socket: Socket,
+    hijacked: Hijacked,
     tty: boolean,
     resize: ResizeFn | undefined,
     options: { initialSize?: TerminalSize; forceRedraw?: boolean; onWarning?: (m: string) => void },
   ): Promise<{ detached: boolean }> {
     using term = new Terminal(io.terminalFd ?? -1);
     if (tty && io.terminalFd !== undefined && io.stdin) term.setRaw();
+    // API ≥ 1.42 says raw or multiplexed in the reply; older engines: from the TTY setting.
+    const kind =
+      streamKindFromContentType(hijacked.contentType, hijacked.apiVersion) ??
+      (tty ? 'raw' : 'multiplexed');
     const copy = copyStreams({
-      socket,
-      tty,
+      socket: hijacked.socket,
+      kind,
       stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
       detachKeys: io.detachKeys,
-      endOutputs: io.endOutputs,
+      endStdout: io.endStdout,
+      endStderr: io.endStderr,
       // The CLI gives the terminal back as soon as input is over.
       onInputDone: () => term.restore(),
     });
