@@ -16,7 +16,7 @@ export class TestContainers {
   /** Creates (does not start) a container running `cmd`. */
   async create(
     cmd: string[],
-    options: { tty?: boolean; openStdin?: boolean; stdinOnce?: boolean } = {},
+    options: { tty?: boolean; openStdin?: boolean; stdinOnce?: boolean; noLog?: boolean } = {},
   ): Promise<string> {
     const container = await this.#docker.createContainer({
       Image: TEST_IMAGE,
@@ -28,6 +28,8 @@ export class TestContainers {
       AttachStdout: true,
       AttachStderr: true,
       Labels: { [TEST_LABEL]: 'pty-attach' },
+      // Big-output tests: the engine would otherwise write every byte to its json log too.
+      ...(options.noLog ? { HostConfig: { LogConfig: { Type: 'none', Config: {} } } } : {}),
     });
     this.#ids.push(container.id);
     return container.id;
