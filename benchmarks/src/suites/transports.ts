@@ -1,0 +1,231 @@
+// 64 MiB one way through sluice's tcp, tls and unix streams, against the limit: the same
+// bytes through a raw `net`/`tls` socket pair written with drain and read with 'data'
+// events. sluice sends with the awaitable face (writeAll) and reads with the non-blocking
+// one (read + poll), so both faces' costs are in the figure.
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  createServer as createNetServer,
+  connect as netConnect,
+  type Server,
+  type Socket,
+} from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import type { NodeBackedStream } from '@sluice/stream-core';
+import {
+  createSslStream,
+  createUnixStream,
+  listenTcp,
+  listenTls,
+  listenUnix,
+  SocketStream,
+  type StreamListener,
+} from '@sluice/transports';
+import type { BenchCase, BenchSuite } from '../harness.js';
+
+const TOTAL = 64 * 1024 * 1024;
+const CHUNK = 64 * 1024;
+const payload = Buffer.alloc(CHUNK, 0x5a);
+
+async function sluiceSend(stream: NodeBackedStream): Promise<void> {
+  for (let sent = 0; sent < TOTAL; sent += CHUNK) await stream.writeAll(payload);
+}
+
+async function sluiceReceive(stream: NodeBackedStream): Promise<void> {
+  let got = 0;
+  while (got < TOTAL) {
+    const chunk = stream.read(TOTAL - got);
+    if (chunk === null) throw new Error('stream ended early');
+    if (chunk.length === 0) await stream.poll(60_000);
+    else got += chunk.length;
+  }
+}
+
+async function rawSend(socket: Socket): Promise<void> {
+  for (let sent = 0; sent < TOTAL; sent += CHUNK) {
+    if (!socket.write(payload)) await once(socket, 'drain');
+  }
+}
+
+function rawReceive(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    let got = 0;
+    const onData = (chunk: Buffer): void => {
+      got += chunk.length;
+      if (got >= TOTAL) {
+        socket.off('data', onData);
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+  });
+}
+
+/** A self-signed certificate for localhost, made with the openssl CLI. */
+function selfSigned(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Endpoints {
+  /** sluice: a listener and a connect to it. */
+  sluice: () => Promise<{ listener: StreamListener; client: NodeBackedStream }>;
+  /** the limit: a raw server and a raw client socket to it. */
+  raw: () => Promise<{ server: Server; client: Socket; accepted: Promise<Socket> }>;
+}
+
+function transportCase(name: string, endpoints: Endpoints): BenchCase {
+  let listener: StreamListener;
+  let client: NodeBackedStream;
+  let server: NodeBackedStream;
+  let rawServer: Server;
+  let rawClient: Socket;
+  let rawPeer: Socket;
+  return {
+    name: `${name}, 64 MiB one way`,
+    bytes: TOTAL,
+    goal: { limit: 0.9 },
+    setup: async () => {
+      ({ listener, client } = await endpoints.sluice());
+      server = await listener.accept();
+      const raw = await endpoints.raw();
+      rawServer = raw.server;
+      rawClient = raw.client;
+      rawPeer = await raw.accepted;
+    },
+    sluice: async () => {
+      await Promise.all([sluiceSend(client), sluiceReceive(server)]);
+    },
+    limit: async () => {
+      await Promise.all([rawSend(rawClient), rawReceive(rawPeer)]);
+    },
+    teardown: async () => {
+      await Promise.all([client.close(), server.close(), listener.close()]);
+      rawClient.destroy();
+      rawPeer.destroy();
+      rawServer.close();
+    },
+  };
+}
+
+async function listening(server: Server, listen: (done: () => void) => void): Promise<void> {
+  await new Promise<void>((resolve) => listen(resolve));
+  server.on('error', () => {});
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+function acceptedFrom(server: Server, event: 'connection' | 'secureConnection'): Promise<Socket> {
+  return once(server, event).then(([socket]) => socket as Socket);
+}
+
+const tcp = transportCase('tcp://127.0.0.1', {
+  sluice: async () => {
+    const listener = await listenTcp();
+    const client = await SocketStream.connect('127.0.0.1', Number(new URL(listener.url).port));
+    return { listener, client };
+  },
+  raw: async () => {
+    const server = createNetServer({ noDelay: true });
+    const accepted = acceptedFrom(server, 'connection');
+    await listening(server, (done) => server.listen(0, '127.0.0.1', done));
+    const client = netConnect({ port: portOf(server), host: '127.0.0.1', noDelay: true });
+    await once(client, 'connect');
+    return { server, client, accepted };
+  },
+});
+
+let tlsCredentials: { key: string; cert: string } | undefined;
+const credentials = (): { key: string; cert: string } => {
+  tlsCredentials ??= selfSigned();
+  return tlsCredentials;
+};
+
+const tls = transportCase('tls://127.0.0.1 (TLS 1.3)', {
+  sluice: async () => {
+    const { key, cert } = credentials();
+    const listener = await listenTls({ key, cert });
+    const client = await createSslStream('127.0.0.1', Number(new URL(listener.url).port), {
+      ca: cert,
+      servername: 'localhost',
+    });
+    return { listener, client };
+  },
+  raw: async () => {
+    const { key, cert } = credentials();
+    const server = createTlsServer({ key, cert });
+    const accepted = acceptedFrom(server, 'secureConnection');
+    await listening(server, (done) => server.listen(0, '127.0.0.1', done));
+    const client: TLSSocket = tlsConnect({
+      port: portOf(server),
+      host: '127.0.0.1',
+      ca: cert,
+      servername: 'localhost',
+    });
+    await once(client, 'secureConnect');
+    client.setNoDelay(true);
+    return { server, client, accepted };
+  },
+});
+
+let unixDir: string | undefined;
+const socketPath = (name: string): string => {
+  unixDir ??= mkdtempSync(join(tmpdir(), 'sluice-bench-unix-'));
+  return join(unixDir, name);
+};
+
+const unix = transportCase('unix socket', {
+  sluice: async () => {
+    const path = socketPath('sluice.sock');
+    const listener = await listenUnix({ path });
+    const client = await createUnixStream(path);
+    return { listener, client };
+  },
+  raw: async () => {
+    const path = socketPath('raw.sock');
+    const server = createNetServer();
+    const accepted = acceptedFrom(server, 'connection');
+    await listening(server, (done) => server.listen(path, done));
+    const client = netConnect({ path });
+    await once(client, 'connect');
+    return { server, client, accepted };
+  },
+});
+
+export const suite: BenchSuite = { name: 'transports', cases: [tcp, tls, unix] };
