@@ -15,8 +15,9 @@ type ErrorClass = { code?: string } & (abstract new (...args: never[]) => unknow
 
 function lineageOf(target: ErrorClass | null): string[] {
   const codes: string[] = [];
-  for (let c = target; c && Object.hasOwn(c, 'code'); c = Object.getPrototypeOf(c)) {
-    codes.push(c.code as string);
+  // Walk the whole chain: a user's subclass (no own code) still carries its ancestors' codes.
+  for (let c = target; c; c = Object.getPrototypeOf(c)) {
+    if (Object.hasOwn(c, 'code')) codes.push(c.code as string);
   }
   return codes;
 }

@@ -1,7 +1,7 @@
 // Turns what a caller hands to `new Stream(...)` into a Node readable, a Node writable and,
 // when known, the file descriptor underneath.
 import type { ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream, fstatSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { Socket } from 'node:net';
 import { Duplex, type Readable, type Writable } from 'node:stream';
 
@@ -44,9 +44,15 @@ function isEnds(source: object): source is StreamEnds {
 function fromFd(fd: number): ResolvedSource {
   if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`not a file descriptor: ${fd}`);
   // Regular files have no readiness in libuv; they are read and written through fs streams.
-  if (fstatSync(fd).isFile()) {
-    const readable = createReadStream('', { fd, autoClose: false });
-    const writable = createWriteStream('', { fd, autoClose: false });
+  // The reader owns the descriptor (closes it when destroyed); the writer must not close it
+  // a second time, since the number may already belong to another file by then.
+  if (fs.fstatSync(fd).isFile()) {
+    const readable = fs.createReadStream('', { fd, autoClose: false });
+    const writable = fs.createWriteStream('', {
+      fd,
+      autoClose: false,
+      fs: { ...fs, close: (_fd: number, callback: (err: null) => void) => callback(null) },
+    });
     return { readable, writable, duplex: undefined, fd };
   }
   // Sockets, pipes and TTYs: libuv picks the right handle for the descriptor.

@@ -1,0 +1,81 @@
+// Stream over the kinds of things it wraps: real sockets, a child process, file descriptors.
+import { execFileSync, spawn } from 'node:child_process';
+import { fstatSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Stream } from './stream.js';
+import { unixSocketPair } from './testing/socket-pair.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-sources-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function readAll(stream: Stream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
+
+describe('Stream sources', () => {
+  it('a Unix socket: fileno() is the real descriptor; half-close lets the peer answer', async () => {
+    const [x, y] = await unixSocketPair();
+    const a = new Stream(x);
+    const b = new Stream(y);
+    expect(a.fileno()).toBeGreaterThan(2);
+    expect(a.underlying).toBe(x);
+    await a.writeAll('question');
+    await a.closeWrite();
+    expect(await readAll(b)).toBe('question');
+    await b.writeAll('answer');
+    await b.close();
+    expect(await readAll(a)).toBe('answer');
+    await a.close();
+  });
+
+  it('a child process: writes go to its stdin, reads come from its stdout', async () => {
+    const child = spawn('cat', [], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const stream = new Stream(child);
+    expect(stream.fileno()).toBeGreaterThanOrEqual(0);
+    await stream.writeAll('through cat\n');
+    await stream.closeWrite();
+    expect(await readAll(stream)).toBe('through cat\n');
+    await stream.close();
+    await new Promise((resolve) => child.once('close', resolve));
+  });
+
+  it('a file descriptor number of a regular file reads its content', async () => {
+    const path = join(dir, 'file.txt');
+    writeFileSync(path, 'file content');
+    const fd = openSync(path, 'r');
+    const stream = new Stream(fd);
+    expect(stream.fileno()).toBe(fd);
+    expect((await stream.readExactly(12)).toString()).toBe('file content');
+    expect(await stream.poll(1000)).toBe(true);
+    expect(stream.read()).toBeNull();
+    const released = new Promise((resolve) => stream.nodeReadable.once('close', resolve));
+    await stream.close();
+    await released;
+    // The Stream owned the descriptor and closed it.
+    expect(() => fstatSync(fd)).toThrow(/EBADF/);
+  });
+
+  it('an object with fileno() (here a FIFO opened read-write) is wrapped by its descriptor', async () => {
+    const path = join(dir, 'fifo');
+    execFileSync('mkfifo', [path]);
+    const fd = openSync(path, 'r+');
+    const stream = new Stream({ fileno: () => fd });
+    expect(stream.fileno()).toBe(fd);
+    // Both ends are this one descriptor: what goes in comes back out.
+    await stream.writeAll('round trip');
+    expect((await stream.readExactly(10)).toString()).toBe('round trip');
+    await stream.close();
+  });
+
+  it('rejects what it cannot wrap with a TypeError', () => {
+    expect(() => new Stream(-1)).toThrow(TypeError);
+    expect(() => new Stream({} as never)).toThrow(TypeError);
+    expect(() => new Stream(spawn('true', [], { stdio: 'ignore' }))).toThrow(
+      /piped stdin and stdout/,
+    );
+  });
+});
