@@ -128,6 +128,25 @@ describe('Channel', () => {
     await expect(rx.recv()).rejects.toThrow(ConnectionLostError);
   });
 
+  it('works over any ByteStream, not only Node-backed ones (the writeAll path)', async () => {
+    const [a, b] = pair();
+    // The same stream with its Node stream hidden: the channel must use the contract only.
+    const bare = new Proxy(a, {
+      get(target, key) {
+        if (key === 'underlying') return undefined;
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const tx = new Channel(bare, { maxMessageSize: 8 * 1024 * 1024 });
+    const rx = new Channel(b, { maxMessageSize: 8 * 1024 * 1024 });
+    const big = randomBytes(3 * 1024 * 1024);
+    const sending = Promise.all([tx.send('small'), tx.send(big)]);
+    expect(Buffer.from(await rx.recv()).toString()).toBe('small');
+    expect(Buffer.compare(await rx.recv(), big)).toBe(0);
+    await sending;
+  });
+
   it('fileno() is the stream’s (-1 in memory)', () => {
     const [a] = pair();
     expect(new Channel(a).fileno()).toBe(-1);

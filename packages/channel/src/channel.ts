@@ -2,6 +2,8 @@
 // frame → stream; incoming the reverse. Reading is pull-based: bytes are taken from the
 // stream only while `recv()` (or `poll()`) wants a message, so a receiver that stops
 // reading leaves the stream's bounded buffer full and the sender's `send` waits.
+
+import type { Writable } from 'node:stream';
 import {
   type ByteStream,
   ConnectionLostError,
@@ -14,6 +16,7 @@ import { Batcher } from './batcher.js';
 import { type CodecOptions, MessageCodec } from './codec.js';
 import { DEFAULT_BATCH_MAX_MESSAGE, FLAG_BATCH } from './constants.js';
 import type { FrameDecoder, RawMessage } from './frame-decoder.js';
+import { nodeWritableOf, writeParts } from './node-writer.js';
 
 /** How a channel batches. */
 export interface BatchOptions {
@@ -32,6 +35,7 @@ export interface ChannelOptions extends CodecOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+const RESOLVED: Promise<void> = Promise.resolve();
 
 function toBytes(message: Uint8Array | string): Uint8Array {
   if (typeof message === 'string') return Buffer.from(message, 'utf8');
@@ -51,6 +55,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private readonly batcher: Batcher | undefined;
   private readonly batchMaxMessage: number;
   private readonly chunks: AsyncIterator<Uint8Array>;
+  private readonly writable: Writable | undefined;
   private nextChunk: Promise<IteratorResult<Uint8Array>> | undefined;
   private readonly inbox: Uint8Array[] = [];
   private inboxHead = 0;
@@ -62,12 +67,14 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private writeFailure: unknown;
   private closing: Promise<void> | undefined;
   private recvChain: Promise<unknown> = Promise.resolve();
+  private recvIdle = true;
 
   constructor(stream: ByteStream, options: ChannelOptions = {}) {
     this.stream = stream;
     this.codec = new MessageCodec(options);
     this.decoder = this.codec.frameDecoder();
     this.chunks = stream[Symbol.asyncIterator]();
+    this.writable = nodeWritableOf(stream);
     const batch = options.batch;
     this.batchMaxMessage = 0;
     if (batch !== undefined && batch !== false) {
@@ -112,7 +119,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       const bytes = toBytes(message);
       this.codec.checkSize(bytes.length);
       if (this.batcher && bytes.length <= this.batchMaxMessage) {
-        return this.batcher.add(bytes) ?? Promise.resolve();
+        return this.batcher.add(bytes) ?? RESOLVED;
       }
       this.batcher?.flush().catch(() => {});
       return this.enqueue(bytes, 0);
@@ -149,7 +156,9 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
 
   private async transmit(payload: Uint8Array, flags: number): Promise<void> {
     if (this.writeFailure) throw this.writeFailure;
-    const parts = await this.codec.encode(payload, flags);
+    const encoded = this.codec.encode(payload, flags);
+    const parts = Array.isArray(encoded) ? encoded : await encoded;
+    if (this.writable) return writeParts(this.stream, this.writable, parts);
     for (const part of parts) await this.stream.writeAll(part);
   }
 
@@ -161,8 +170,20 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * for data that does not decompress (or decompresses past the cap). Errors are final.
    */
   recv(): Promise<Uint8Array> {
+    // Fast path: a message is waiting and no other recv is queued ahead of this one.
+    if (this.recvIdle && this.inboxHead < this.inbox.length) {
+      return Promise.resolve(this.takeInbox());
+    }
+    this.recvIdle = false;
     const turn = this.recvChain.then(() => this.receive());
-    this.recvChain = turn.catch(() => {});
+    const chain = turn.then(
+      () => {},
+      () => {},
+    );
+    this.recvChain = chain;
+    chain.then(() => {
+      if (this.recvChain === chain) this.recvIdle = true;
+    });
     return turn;
   }
 

@@ -2,14 +2,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Stream } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../src/index.js';
+import { Channel, DEFAULT_FRAME_SIZE } from '../src/index.js';
 import { pairMakers } from './pairs.js';
 
-// Resolves once the stream's write queue is full: the sender is being held back. A queue
-// filling up emits no readiness event, so this checks once per event-loop turn (no timers).
-async function writeBlocked(stream: Stream): Promise<void> {
-  while (stream.readyToWrite()) await new Promise((resolve) => setImmediate(resolve));
+// Resolves once the receiver's read buffer is full (its source is paused) and the sender's
+// transport is asking for 'drain': the sender is being held back. Buffers filling up emit no
+// event, so this checks once per event-loop turn (no timers).
+async function blocked(tx: Stream, rx: Stream): Promise<void> {
+  while (!(rx.bufferedReadBytes >= BOUND && tx.underlying.writableNeedDrain)) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
+
+// What the sender holds: the stream's queue and the Node writable's buffer.
+const held = (tx: Stream): number => tx.bufferedWriteBytes + tx.underlying.writableLength;
 
 const BOUND = 256 * 1024;
 
@@ -25,10 +31,13 @@ describe.each(pairMakers)('over %s', (_kind, makePair) => {
       const sending = tx.send(message).then(() => {
         accepted = true;
       });
-      await writeBlocked(pair.a);
+      await blocked(pair.a, pair.b);
       expect(accepted).toBe(false);
-      // Nothing grows past its bound while the receiver is idle.
-      expect(pair.a.bufferedWriteBytes).toBeLessThanOrEqual(BOUND);
+      // Nothing grows past its bound while the receiver is idle: at most one frame beyond
+      // the transport's high-water mark on one side, the read bound on the other.
+      expect(held(pair.a)).toBeLessThanOrEqual(
+        pair.a.underlying.writableHighWaterMark + DEFAULT_FRAME_SIZE,
+      );
       expect(pair.b.bufferedReadBytes).toBeLessThanOrEqual(BOUND + 64 * 1024);
       const rss = process.memoryUsage().rss;
       // The receiver resumes: the send completes and the message is intact.
@@ -49,9 +58,9 @@ describe.each(pairMakers)('over %s', (_kind, makePair) => {
       const rx = new Channel(pair.b);
       const message = Buffer.alloc(16 * 1024, 1);
       let accepted = 0;
-      const blocked = writeBlocked(pair.a).then(() => 'blocked' as const);
+      const stalled = blocked(pair.a, pair.b).then(() => 'blocked' as const);
       for (;;) {
-        const r = await Promise.race([tx.send(message).then(() => 'sent' as const), blocked]);
+        const r = await Promise.race([tx.send(message).then(() => 'sent' as const), stalled]);
         if (r === 'blocked') break;
         accepted++;
         if (accepted > 100_000) expect.fail('send never waited');

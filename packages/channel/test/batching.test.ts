@@ -11,19 +11,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+// Counts writes where they reach the transport: on the Node stream under the sender's
+// `Stream` (every byte the channel sends goes through it, corked or not).
 function countedPair() {
   const [a, b] = createStreamPair();
   const writes = { count: 0 };
-  const writeAll = a.writeAll.bind(a);
-  const write = a.write.bind(a);
-  a.writeAll = (data) => {
+  const node = a.underlying;
+  const write = node.write.bind(node) as (chunk: unknown) => boolean;
+  node.write = ((chunk: unknown) => {
     writes.count++;
-    return writeAll(data);
-  };
-  a.write = (data) => {
-    writes.count++;
-    return write(data);
-  };
+    return write(chunk);
+  }) as typeof node.write;
   return { a, b, writes };
 }
 
