@@ -127,12 +127,16 @@ function benchCase(name: string, size: number, total: number, goal: BenchCase['g
 
 const MiB = 1024 * 1024;
 
+// 4 MiB of frames per iteration: like data just read from a socket, the input stays in the
+// CPU cache; replaying tens of MiB would make every header read a cache miss that real
+// streams do not have (and that the limit, which never reads the data, does not pay).
+
 export const suite: BenchSuite = {
   name: 'docker-demux',
   cases: [
     benchCase('32 B frames, 64 KiB chunks', 32, 4 * MiB, { peer: 20 }),
-    benchCase('1 KiB frames, 64 KiB chunks', 1024, 16 * MiB, { peer: 1, limit: 0.8 }),
-    benchCase('32 KiB frames, 64 KiB chunks', 32 * 1024, 32 * MiB, { peer: 1, limit: 0.8 }),
+    benchCase('1 KiB frames, 64 KiB chunks', 1024, 4 * MiB, { peer: 1, limit: 0.8 }),
+    benchCase('32 KiB frames, 64 KiB chunks', 32 * 1024, 4 * MiB, { peer: 1, limit: 0.8 }),
     benchCase('one 64 MiB frame, 64 KiB chunks', 64 * MiB, 64 * MiB + 8, { peer: 100, limit: 0.8 }),
   ],
 };

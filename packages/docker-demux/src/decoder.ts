@@ -42,7 +42,8 @@ export interface FrameDecoderOptions {
  *
  * `end()` says the input is over: if it stopped inside a frame, the payload bytes that did
  * arrive are delivered, then it throws `ProtocolError` ("truncated frame: N more bytes expected").
- * After a throw the decoder stays failed and rethrows the same error.
+ * After one of these the decoder stays failed and rethrows the same error. (An exception
+ * thrown by `onFrame` itself propagates out of `push()` and leaves the decoder unusable.)
  *
  * @example
  * ```ts
@@ -92,110 +93,126 @@ export class FrameDecoder {
 
   /** Decodes `input`, delivering every payload it completes. */
   push(input: Uint8Array): void {
-    if (this.failure) throw this.failure;
+    if (this.failure !== null) throw this.failure;
     const chunk = Buffer.isBuffer(input)
       ? input
       : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     const len = chunk.length;
     const onFrame = this.onFrame;
     let pos = 0;
-    try {
-      while (pos < len) {
-        const remaining = this.remaining;
-        if (remaining > 0) {
-          // Continuing a payload that started in an earlier chunk.
-          const avail = len - pos;
-          const take = Math.min(remaining, avail);
-          const frame = this.frame;
-          if (frame === null) {
-            onFrame(this.streamId as OutputStreamId, chunk.subarray(pos, pos + take));
-          } else {
-            chunk.copy(frame, this.frameFill, pos, pos + take);
-            this.frameFill += take;
-          }
-          pos += take;
-          this.remaining = remaining - take;
-          if (this.remaining === 0 && frame !== null) {
-            this.frame = null;
-            this.deliverJoined(frame);
-          }
-          continue;
-        }
-        if (this.headerFill === 0) {
-          // Fast path: whole frames of ids 0-2 inside the chunk, back to back. Anything
-          // else (a fault, id 3, an oversize or spanning frame) leaves to the general path.
-          const max = this.maxFrameSize;
-          while (pos + HEADER_SIZE <= len) {
-            const id = chunk[pos]!;
-            if (id > STDERR || (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) !== 0) break;
-            const size =
-              chunk[pos + 4]! * 0x1000000 +
-              ((chunk[pos + 5]! << 16) | (chunk[pos + 6]! << 8) | chunk[pos + 7]!);
-            const end = pos + HEADER_SIZE + size;
-            if (end > len || size > max) break;
-            if (size !== 0) onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE, end));
-            pos = end;
-          }
-          if (pos >= len) break;
-        }
-        let id: number;
-        let size: number;
-        let start: number;
-        if (this.headerFill === 0 && len - pos >= HEADER_SIZE) {
-          // The header lies inside the chunk: read it in place.
-          start = pos;
-          id = chunk[pos]!;
-          if (id > SYSTEMERR || (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) !== 0) {
-            throw this.badHeader(chunk, pos, this.consumed + pos);
-          }
-          size =
+    // The hot loop is kept small (so the engine inlines `onFrame` into it): payload pieces
+    // that need no copy, and whole frames of ids 0-2. Everything else is one `step()`.
+    while (pos < len) {
+      const remaining = this.remaining;
+      if (remaining > 0 && this.frame === null) {
+        // Continuing a payload that started in an earlier chunk.
+        const take = Math.min(remaining, len - pos);
+        // A chunk that is all payload is handed out as it is: not even a view to make.
+        onFrame(
+          this.streamId as OutputStreamId,
+          take === len ? chunk : chunk.subarray(pos, pos + take),
+        );
+        pos += take;
+        this.remaining = remaining - take;
+        continue;
+      }
+      if (remaining === 0 && this.headerFill === 0) {
+        const max = this.maxFrameSize;
+        while (pos + HEADER_SIZE <= len) {
+          const id = chunk[pos]!;
+          if (id > STDERR || (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) !== 0) break;
+          const size =
             chunk[pos + 4]! * 0x1000000 +
             ((chunk[pos + 5]! << 16) | (chunk[pos + 6]! << 8) | chunk[pos + 7]!);
-          pos += HEADER_SIZE;
-        } else {
-          // A header split across chunks: gather it in the preallocated 8 bytes.
-          const want = HEADER_SIZE - this.headerFill;
-          const take = Math.min(want, len - pos);
-          chunk.copy(this.header, this.headerFill, pos, pos + take);
-          this.headerFill += take;
-          pos += take;
-          if (this.headerFill < HEADER_SIZE) break;
-          this.headerFill = 0;
-          const h = this.header;
-          start = pos - HEADER_SIZE;
-          id = h[0]!;
-          if (id > SYSTEMERR || (h[1]! | h[2]! | h[3]!) !== 0) {
-            throw this.badHeader(h, 0, this.consumed + start);
+          if (size > max) break;
+          const end = pos + HEADER_SIZE + size;
+          if (end <= len) {
+            if (size !== 0) onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE, end));
+            pos = end;
+          } else if (this.partial) {
+            // The payload runs past the chunk: hand out what is here, expect the rest.
+            this.streamId = id;
+            this.remaining = end - len;
+            if (len > pos + HEADER_SIZE) {
+              onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE));
+            }
+            pos = len;
+          } else {
+            break;
           }
-          size = h.readUInt32BE(4);
         }
-        if (size === 0) continue; // Empty frames occur; they are not end of stream.
-        if (size > this.maxFrameSize) {
-          throw new BufferOverflowError(
-            `frame of ${size} bytes at byte offset ${this.consumed + start} exceeds maxFrameSize ${this.maxFrameSize}`,
-            { limit: this.maxFrameSize, size },
-          );
-        }
-        this.streamId = id;
-        if (len - pos >= size) {
-          // The whole payload lies inside the chunk: hand out a view.
-          const payload = chunk.subarray(pos, pos + size);
-          pos += size;
-          if (id === SYSTEMERR) throw daemonError(payload);
-          onFrame(id as OutputStreamId, payload);
-          continue;
-        }
-        this.remaining = size;
-        if (id === SYSTEMERR || !this.partial) {
-          this.frame = Buffer.allocUnsafe(size);
-          this.frameFill = 0;
-        }
+        if (pos >= len) break;
       }
-    } catch (error) {
-      this.failure = error as Error;
-      throw error;
+      pos = this.step(chunk, pos);
     }
     this.consumed += len;
+  }
+
+  /**
+   * The cold path, one step from `pos`: a header cut by a chunk boundary, a payload being
+   * joined, id 3, a fault. Returns the new position.
+   */
+  private step(chunk: Buffer, pos: number): number {
+    const len = chunk.length;
+    const frame = this.frame;
+    if (this.remaining > 0 && frame !== null) {
+      const take = Math.min(this.remaining, len - pos);
+      chunk.copy(frame, this.frameFill, pos, pos + take);
+      this.frameFill += take;
+      this.remaining -= take;
+      if (this.remaining === 0) {
+        this.frame = null;
+        if (this.streamId === SYSTEMERR) throw this.fail(daemonError(frame));
+        this.onFrame(this.streamId as OutputStreamId, frame);
+      }
+      return pos + take;
+    }
+    let header: Buffer;
+    let at: number;
+    if (this.headerFill === 0 && len - pos >= HEADER_SIZE) {
+      header = chunk;
+      at = pos;
+      pos += HEADER_SIZE;
+    } else {
+      // Gather a header split across chunks in the preallocated 8 bytes.
+      const take = Math.min(HEADER_SIZE - this.headerFill, len - pos);
+      chunk.copy(this.header, this.headerFill, pos, pos + take);
+      this.headerFill += take;
+      pos += take;
+      if (this.headerFill < HEADER_SIZE) return pos;
+      this.headerFill = 0;
+      header = this.header;
+      at = 0;
+    }
+    const offset = this.consumed + pos - HEADER_SIZE;
+    const id = header[at]!;
+    if (id > SYSTEMERR || (header[at + 1]! | header[at + 2]! | header[at + 3]!) !== 0) {
+      throw this.fail(this.badHeader(header, at, offset));
+    }
+    const size = header.readUInt32BE(at + 4);
+    if (size === 0) return pos; // Empty frames occur; they are not end of stream.
+    if (size > this.maxFrameSize) {
+      throw this.fail(
+        new BufferOverflowError(
+          `frame of ${size} bytes at byte offset ${offset} exceeds maxFrameSize ${this.maxFrameSize}`,
+          { limit: this.maxFrameSize, size },
+        ),
+      );
+    }
+    this.streamId = id;
+    if (len - pos >= size) {
+      // The whole payload lies inside the chunk: hand out a view.
+      const payload = chunk.subarray(pos, pos + size);
+      if (id === SYSTEMERR) throw this.fail(daemonError(payload));
+      this.onFrame(id as OutputStreamId, payload);
+      return pos + size;
+    }
+    this.remaining = size;
+    if (id === SYSTEMERR || !this.partial) {
+      this.frame = Buffer.allocUnsafe(size);
+      this.frameFill = 0;
+    }
+    return pos;
   }
 
   /**
@@ -224,9 +241,10 @@ export class FrameDecoder {
     }
   }
 
-  private deliverJoined(frame: Buffer): void {
-    if (this.streamId === SYSTEMERR) throw daemonError(frame);
-    this.onFrame(this.streamId as OutputStreamId, frame);
+  /** Records `error` as the decoder's failure (it rethrows it from now on) and returns it. */
+  private fail(error: Error): Error {
+    this.failure = error;
+    return error;
   }
 
   private badHeader(bytes: Buffer, at: number, offset: number): ProtocolError {

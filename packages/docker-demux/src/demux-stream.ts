@@ -90,10 +90,9 @@ export class DemuxStream extends Writable {
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    this.endOutputs();
-    const waiting = this.waiting;
+    // A write held for backpressure is dropped with the stream; the outputs keep what they have.
     this.waiting = null;
-    waiting?.();
+    this.endOutputs();
     done(error);
   }
 
