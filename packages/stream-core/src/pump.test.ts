@@ -133,6 +133,18 @@ describe('Pump.run', () => {
     await far.close();
   });
 
+  it('with propagateClose=false waits for the flush and leaves the destination open', async () => {
+    const sink = partialWriteSink(3);
+    const to = new Stream(sink);
+    const moved = await new Pump(source('abcdefghij', [4]), to, { propagateClose: false }).run();
+    expect(moved).toBe(10);
+    expect(to.needsWrite()).toBe(false);
+    expect(to.closed).toBe(false);
+    expect(sink.received.toString()).toBe('abcdefghij');
+    expect(to.write('!')).toBe(1);
+    expect(sink.received.toString()).toBe('abcdefghij!');
+  });
+
   it('works through the generic ByteStream path (e.g. a wrapped stream)', async () => {
     const { BufferedStream } = await import('./buffered-stream.js');
     const [a, b] = createStreamPair();

@@ -5,7 +5,7 @@
 // pump's care stay bounded by the source's read bound plus the destination's high-water mark.
 import type { ByteStream, Selectable } from './contract.js';
 import { BufferOverflowError, type StreamError } from './errors.js';
-import { Stream, streamHooks } from './stream.js';
+import { Stream, type StreamHooks, streamHooks } from './stream.js';
 import { toStreamError } from './to-stream-error.js';
 
 /** Options of a `Pump`. */
@@ -42,12 +42,17 @@ export class Pump implements Selectable {
   // Bytes read from the source that the destination refused (bound full); they go first.
   #carry: Uint8Array | undefined;
   #running = false;
+  // Fast paths when an end is a `Stream` of this package.
+  readonly #fromHooks: StreamHooks | undefined;
+  readonly #toHooks: StreamHooks | undefined;
 
   constructor(from: ByteStream, to: ByteStream, options: PumpOptions = {}) {
     this.from = from;
     this.to = to;
     this.waitForOutput = options.waitForOutput ?? true;
     this.propagateClose = options.propagateClose ?? true;
+    this.#fromHooks = from instanceof Stream ? streamHooks(from) : undefined;
+    this.#toHooks = to instanceof Stream ? streamHooks(to) : undefined;
   }
 
   /**
@@ -55,7 +60,7 @@ export class Pump implements Selectable {
    * write queue, and what the destination's Node writable holds (for a `Stream`).
    */
   get bufferedBytes(): number {
-    const outstanding = this.to instanceof Stream ? streamHooks(this.to).outstanding() : 0;
+    const outstanding = this.#toHooks?.outstanding() ?? 0;
     return (
       counter(this.from, 'bufferedReadBytes') +
       (this.#carry?.length ?? 0) +
@@ -170,8 +175,8 @@ export class Pump implements Selectable {
   }
 
   #pumpToEnd(signal: AbortSignal | undefined): Promise<void> {
-    const fromHooks = this.from instanceof Stream ? streamHooks(this.from) : undefined;
-    const toHooks = this.to instanceof Stream ? streamHooks(this.to) : undefined;
+    const fromHooks = this.#fromHooks;
+    const toHooks = this.#toHooks;
     const take = fromHooks ? () => fromHooks.takeChunk() : () => this.from.read(GENERIC_READ);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -222,18 +227,20 @@ export class Pump implements Selectable {
   }
 
   async #finishDestination(signal: AbortSignal | undefined): Promise<void> {
-    const failure = (): StreamError | undefined =>
-      this.to instanceof Stream ? streamHooks(this.to).failure() : undefined;
+    const failure = (): StreamError | undefined => this.#toHooks?.failure();
     if (this.propagateClose) {
       await this.to.close();
     } else {
       while (this.to.needsWrite() && !failure()) {
         signal?.throwIfAborted();
         await new Promise<void>((resolve) => {
-          const off = this.to.onReadiness(() => {
+          const done = (): void => {
             off();
+            signal?.removeEventListener('abort', done);
             resolve();
-          });
+          };
+          const off = this.to.onReadiness(done);
+          signal?.addEventListener('abort', done, { once: true });
         });
       }
     }

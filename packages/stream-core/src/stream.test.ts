@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BufferOverflowError, ConnectionLostError, StreamClosedError } from './errors.js';
 import { Stream } from './stream.js';
@@ -98,6 +98,12 @@ describe('Stream: dockerpty face', () => {
       got.push(piece.toString());
     }
     expect(got.join('')).toBe('abcdefghij');
+  });
+
+  it('accepts sources that yield plain Uint8Arrays or strings', async () => {
+    const chunks = [new Uint8Array([104, 105]), 'there'];
+    const stream = Stream.fromPair(Readable.from(chunks), new PassThrough());
+    expect((await stream.readExactly(7)).toString()).toBe('hithere');
   });
 
   it('fileno() is -1 for an in-memory stream', () => {

@@ -113,8 +113,8 @@ export class Stream implements NodeBackedStream {
       this.#failure ??= toStreamError(err);
       this.#notify();
     };
-    r.on('data', (chunk: Buffer | string) => {
-      this.#in.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    r.on('data', (chunk: Buffer | Uint8Array | string) => {
+      this.#in.push(Buffer.isBuffer(chunk) ? chunk : toBuffer(chunk));
       if (this.#in.length >= this.maxBufferSize && !this.#paused) {
         this.#paused = true;
         r.pause();
