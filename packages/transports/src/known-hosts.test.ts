@@ -5,6 +5,7 @@ import {
   checkKnownHosts,
   hostKeyFingerprint,
   hostKeyType,
+  preferredHostKeyAlgorithms,
 } from './known-hosts.js';
 
 /** An SSH ed25519 public key blob: string "ssh-ed25519", string key. */
@@ -52,6 +53,35 @@ describe('known_hosts checks', () => {
     const mismatch = checkKnownHosts(text, 'a.test', 22, key);
     expect(mismatch).toMatchObject({ ok: false, reason: 'mismatch' });
     expect(mismatch.ok === false && mismatch.message).toContain(hostKeyFingerprint(key));
+  });
+
+  it('treats a host known only by keys of another type as unknown, not as a mismatch', () => {
+    const rsaBlob = Buffer.concat([
+      Buffer.from([0, 0, 0, 7]),
+      Buffer.from('ssh-rsa'),
+      randomBytes(64),
+    ]);
+    const text = `a.test ssh-rsa ${rsaBlob.toString('base64')}`;
+    const verdict = checkKnownHosts(text, 'a.test', 22, key);
+    expect(verdict).toMatchObject({ ok: false, reason: 'unknown' });
+    expect(verdict.ok === false && verdict.message).toContain('only ssh-rsa keys');
+  });
+
+  it('offers the host key algorithms known_hosts has keys for first', () => {
+    const rsaBlob = Buffer.concat([
+      Buffer.from([0, 0, 0, 7]),
+      Buffer.from('ssh-rsa'),
+      randomBytes(64),
+    ]);
+    const text = `a.test ssh-rsa ${rsaBlob.toString('base64')}\n${line('b.test', key)}`;
+    expect(preferredHostKeyAlgorithms(text, 'a.test', 22)?.slice(0, 4)).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+    ]);
+    expect(preferredHostKeyAlgorithms(text, 'b.test', 22)?.[0]).toBe('ssh-ed25519');
+    expect(preferredHostKeyAlgorithms(text, 'c.test', 22)).toBeUndefined();
   });
 
   it('accepts the key when any of several entries for the host lists it', () => {

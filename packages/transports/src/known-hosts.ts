@@ -92,6 +92,7 @@ export function checkKnownHosts(
   const type = hostKeyType(presented);
   let knownOther = false;
   let trusted = false;
+  const otherTypes = new Set<string>();
   for (const entry of parse(text)) {
     if (entry.marker === '@cert-authority' || !patternsMatch(entry.patterns, name)) continue;
     const same = entry.key.equals(presented);
@@ -106,7 +107,9 @@ export function checkKnownHosts(
       continue;
     }
     if (same) trusted = true;
-    else knownOther = true;
+    else if (hostKeyType(entry.key) === type) knownOther = true;
+    // A key of another type is not a contradiction (as in OpenSSH): the host has several.
+    else otherTypes.add(hostKeyType(entry.key));
   }
   if (trusted) return { ok: true };
   if (knownOther) {
@@ -119,8 +122,45 @@ export function checkKnownHosts(
   return {
     ok: false,
     reason: 'unknown',
-    message: `unknown host key for ${name}: ${type} ${fingerprint} is not in known_hosts (pass acceptUnknownHostKey: true to trust it)`,
+    message: `unknown host key for ${name}: ${type} ${fingerprint} is not in known_hosts${
+      otherTypes.size > 0 ? ` (it lists only ${[...otherTypes].join(', ')} keys for this host)` : ''
+    } (pass acceptUnknownHostKey: true to trust it)`,
   };
+}
+
+/** ssh2's host key algorithms, in its default order. */
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/**
+ * Host key algorithms to offer, those known_hosts has keys for first (as OpenSSH does), so a
+ * server with several host keys presents the one we can check. Undefined when none is known.
+ */
+export function preferredHostKeyAlgorithms(
+  text: string,
+  host: string,
+  port: number,
+): string[] | undefined {
+  const name = knownHostsName(host, port);
+  const preferred: string[] = [];
+  for (const entry of parse(text)) {
+    if (entry.marker !== '' || !patternsMatch(entry.patterns, name)) continue;
+    const type = hostKeyType(entry.key);
+    const algorithms = type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type];
+    for (const algorithm of algorithms) {
+      if (HOST_KEY_ALGORITHMS.includes(algorithm) && !preferred.includes(algorithm))
+        preferred.push(algorithm);
+    }
+  }
+  if (preferred.length === 0) return undefined;
+  return [...preferred, ...HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))];
 }
 
 /** Checks `key` against a pinned fingerprint (`SHA256:…`, with or without the prefix or padding). */

@@ -172,6 +172,21 @@ describe.skipIf(!sshd.available)('SSH tunnel through a real sshd', () => {
       await echoes(await TunneledSocketStream.connect({ ...base(), target: to() }));
     });
 
+    it('prefers the key types known_hosts lists, and still verifies when the server has only another', async () => {
+      const ecdsa = Buffer.concat([
+        Buffer.from([0, 0, 0, 19]),
+        Buffer.from('ecdsa-sha2-nistp256'),
+        Buffer.alloc(40, 7),
+      ]);
+      const path = await knownHostsFile(
+        'two-types',
+        `[${server.host}]:${server.port} ecdsa-sha2-nistp256 ${ecdsa.toString('base64')}\n${server.knownHosts}`,
+      );
+      await echoes(
+        await TunneledSocketStream.connect({ ...base(), knownHosts: path, target: to() }),
+      );
+    });
+
     it('rejects an unknown host key by default, naming its fingerprint', async () => {
       const empty = await knownHostsFile('empty', '');
       const error = await TunneledSocketStream.connect({

@@ -12,7 +12,12 @@ import {
 } from '@sluice/stream-core';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { toStreamError } from './errors-map.js';
-import { checkFingerprint, checkKnownHosts, type HostKeyVerdict } from './known-hosts.js';
+import {
+  checkFingerprint,
+  checkKnownHosts,
+  type HostKeyVerdict,
+  preferredHostKeyAlgorithms,
+} from './known-hosts.js';
 import { SshChannelDuplex } from './ssh-channel-duplex.js';
 import { type IdleTimeouts, watchIdle } from './watchdog.js';
 
@@ -143,6 +148,8 @@ export class TunneledSocketStream extends Stream {
       keepaliveInterval: options.keepaliveIntervalMs ?? 0,
       hostVerifier,
     };
+    const serverHostKey = preferredHostKeyAlgorithms(knownHosts, options.host, port);
+    if (serverHostKey) config.algorithms = { serverHostKey: serverHostKey as never };
 
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       const onAbort = (): void => done(options.signal?.reason as Error);
