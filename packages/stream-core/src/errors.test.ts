@@ -107,6 +107,14 @@ describe('toStreamError', () => {
     },
   );
 
+  it('maps a refused or unresolved connection to ConnectError', () => {
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND']) {
+      const err = toStreamError(Object.assign(new Error(code), { code }));
+      expect(err).toBeInstanceOf(ConnectError);
+      expect(err.cause).toBeInstanceOf(Error);
+    }
+  });
+
   it('keeps sluice errors and wraps anything else as StreamError', () => {
     const own = new ProtocolError('bad');
     expect(toStreamError(own)).toBe(own);

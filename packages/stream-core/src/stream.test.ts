@@ -1,6 +1,11 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BufferOverflowError, ConnectionLostError, StreamClosedError } from './errors.js';
+import {
+  BufferOverflowError,
+  ConnectError,
+  ConnectionLostError,
+  StreamClosedError,
+} from './errors.js';
 import { Stream } from './stream.js';
 import { chunkedSource } from './testing/chunked-source.js';
 import { partialWriteSink } from './testing/sinks.js';
@@ -104,6 +109,26 @@ describe('Stream: dockerpty face', () => {
     const chunks = [new Uint8Array([104, 105]), 'there'];
     const stream = Stream.fromPair(Readable.from(chunks), new PassThrough());
     expect((await stream.readExactly(7)).toString()).toBe('hithere');
+  });
+
+  it('reads from a source its owner had paused', async () => {
+    const source = new PassThrough();
+    source.pause();
+    source.write('paused before');
+    const stream = Stream.fromPair(source, new PassThrough());
+    expect((await stream.readExactly(13)).toString()).toBe('paused before');
+  });
+
+  it('a refused connection fails with ConnectError', async () => {
+    const { createConnection, createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const stream = new Stream(createConnection({ port, host: '127.0.0.1' }));
+    const err = await stream.readExactly(1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectError);
+    await stream.close();
   });
 
   it('fileno() is -1 for an in-memory stream', () => {

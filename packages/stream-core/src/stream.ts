@@ -138,6 +138,8 @@ export class Stream implements NodeBackedStream {
     });
     w.on('close', () => this.#notify());
     if (r.readableEnded || r.destroyed) this.#eof = true;
+    // A 'data' listener does not restart a readable its owner paused; this Stream reads now.
+    else r.resume();
   }
 
   #notify(): void {

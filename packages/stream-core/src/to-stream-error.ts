@@ -1,12 +1,15 @@
 // Node reports a vanished peer with a handful of error codes; sluice reports all of them as
-// ConnectionLostError (keeping the original as `cause`), and anything else as StreamError.
-import { ConnectionLostError, StreamError } from './errors.js';
+// ConnectionLostError (keeping the original as `cause`), a connection that could not be made
+// as ConnectError, and anything else as StreamError.
+import { ConnectError, ConnectionLostError, StreamError } from './errors.js';
+
+// A connection that was never made.
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 const LOST = new Set([
   'EPIPE',
   'ECONNRESET',
   'ECONNABORTED',
-  'ECONNREFUSED',
   'ENOTCONN',
   'ETIMEDOUT',
   'EHOSTUNREACH',
@@ -21,6 +24,9 @@ export function toStreamError(err: unknown): StreamError {
   if (err instanceof StreamError) return err;
   const code = (err as { code?: unknown } | null)?.code;
   const what = err instanceof Error ? err.message : String(err);
+  if (typeof code === 'string' && NOT_CONNECTED.has(code)) {
+    return new ConnectError(`could not connect: ${what}`, { cause: err });
+  }
   if (typeof code === 'string' && LOST.has(code)) {
     return new ConnectionLostError(`connection lost: ${what}`, { cause: err });
   }
