@@ -12,7 +12,7 @@
  * await using client = await SocketStream.connect('127.0.0.1', port, { readTimeoutMs: 5000 });
  * await using server = await listener.accept();
  * await client.writeAll('ping');
- * console.log((await server.readExactly(4)).toString()); // "ping"
+ * console.log(new TextDecoder().decode(await server.readExactly(4))); // "ping"
  * ```
  * @packageDocumentation
  */
@@ -30,6 +30,13 @@ export {
   type TcpConnectOptions,
   type TcpListenOptions,
 } from './socket.js';
+export {
+  connectSshTunnel,
+  parseSshUrl,
+  type SshTunnelOptions,
+  type SshTunnelUrlOptions,
+  TunneledSocketStream,
+} from './ssh.js';
 export {
   createPipeStream,
   type ExitStatus,
@@ -59,3 +66,13 @@ export {
   unixPath,
 } from './url.js';
 export type { IdleTimeouts } from './watchdog.js';
+export {
+  connectWebSocket,
+  listenWebSocket,
+  type WebSocketConnectOptions,
+  WebSocketDuplex,
+  type WebSocketListenOptions,
+  type WebSocketStreamOptions,
+  type WebSocketTlsOptions,
+  webSocketStream,
+} from './websocket.js';

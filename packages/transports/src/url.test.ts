@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConnectError, type NodeBackedStream } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
 import { makeCa } from './compliance/certs.js';
+import { freePort } from './compliance/ports.js';
 import type { StreamListener } from './listener.js';
 import { SocketStream } from './socket.js';
 import { SubprocessStream } from './subprocess.js';
@@ -59,6 +60,26 @@ describe('connect() / listen() by URL', () => {
     }
   });
 
+  it('ws:// and wss:// (path kept)', async () => {
+    const ws = await roundTrip('ws://127.0.0.1:0/sluice');
+    expect(ws.listener.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/sluice$/);
+    const ca = await makeCa();
+    const leaf = await ca.issue();
+    const wss = await roundTrip(
+      'wss://127.0.0.1:0/',
+      { key: leaf.key, cert: leaf.cert },
+      { ca: ca.cert, fingerprint256: [leaf.fingerprint256] },
+    );
+    expect(wss.listener.url).toMatch(/^wss:/);
+  });
+
+  it('ssh:// reaches the SSH tunnel (a refused SSH server is a ConnectError)', async () => {
+    const port = await freePort();
+    await expect(connect(`ssh://nobody@127.0.0.1:${port}/127.0.0.1:9`)).rejects.toBeInstanceOf(
+      ConnectError,
+    );
+  });
+
   it('exec:command args', async () => {
     const stream = await connect('exec:sh -c \'printf "%s|" "$@"\' sh one \'two words\'');
     expect(stream).toBeInstanceOf(SubprocessStream);
@@ -75,6 +96,8 @@ describe('connect() / listen() by URL', () => {
     await expect(connect('unix:relative/path')).rejects.toThrow(/absolute path/);
     await expect(listen('exec:cat')).rejects.toThrow(/cannot listen/);
     await expect(listen('tls://127.0.0.1:0')).rejects.toThrow(/needs a certificate/);
+    await expect(listen('wss://127.0.0.1:0')).rejects.toThrow(/needs a certificate/);
+    await expect(listen('ssh://a@b/c:1')).rejects.toThrow(/cannot listen/);
   });
 
   it('parses command lines and unix paths', () => {

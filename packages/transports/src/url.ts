@@ -1,9 +1,10 @@
 // `connect(url)` / `listen(url)`: one entry point over every transport, picked by the URL's
 // scheme. tcp://host:port, tls://host:port, unix:///path, unix:@abstract-name,
-// exec:command args (and ws://, wss://, ssh:// from the WebSocket and SSH modules).
+// ws://, wss://, ssh://user@host[:port]/target-host:port and exec:command args.
 import { ConnectError, type NodeBackedStream } from '@sluice/stream-core';
 import type { StreamListener } from './listener.js';
 import { listenTcp, SocketStream, type TcpListenOptions } from './socket.js';
+import { connectSshTunnel, type SshTunnelUrlOptions } from './ssh.js';
 import { createPipeStream, type SubprocessOptions } from './subprocess.js';
 import {
   createSslStream,
@@ -12,16 +13,28 @@ import {
   type TlsListenOptions,
 } from './tls.js';
 import { createUnixStream, listenUnix, type UnixConnectOptions } from './unix.js';
+import {
+  connectWebSocket,
+  listenWebSocket,
+  type WebSocketConnectOptions,
+  type WebSocketListenOptions,
+} from './websocket.js';
 
 /** Options of `connect()`: those of the transport the URL names (others are ignored). */
-export type ConnectOptions = TlsConnectOptions & UnixConnectOptions & SubprocessOptions;
+export type ConnectOptions = TlsConnectOptions &
+  UnixConnectOptions &
+  SubprocessOptions &
+  Omit<WebSocketConnectOptions, 'fingerprint256'> &
+  SshTunnelUrlOptions;
 
 /** Options of `listen()`: those of the transport the URL names (others are ignored). */
 export type ListenOptions = Omit<TcpListenOptions, 'host' | 'port'> &
-  Omit<TlsListenOptions, 'host' | 'port'>;
+  Omit<TlsListenOptions, 'host' | 'port'> &
+  Omit<WebSocketListenOptions, 'host' | 'port' | 'path' | 'tls'>;
 
-const CONNECT_SCHEMES = 'tcp://, tls://, unix:///path, unix:@name, exec:command';
-const LISTEN_SCHEMES = 'tcp://, tls://, unix:///path, unix:@name';
+const CONNECT_SCHEMES =
+  'tcp://, tls://, unix:///path, unix:@name, ws://, wss://, ssh://user@host/target:port, exec:command';
+const LISTEN_SCHEMES = 'tcp://, tls://, unix:///path, unix:@name, ws://, wss://';
 
 /** Splits a command line on blanks, honouring '…' and "…" quotes and backslash escapes. */
 export function splitCommand(line: string): string[] {
@@ -109,6 +122,15 @@ export async function connect(
     }
     case 'unix:':
       return createUnixStream(unixPath(url), options);
+    case 'ws:':
+    case 'wss:': {
+      parse(url);
+      const { fingerprint256, ...rest } = options;
+      const pin = Array.isArray(fingerprint256) ? fingerprint256[0] : fingerprint256;
+      return connectWebSocket(url, pin === undefined ? rest : { ...rest, fingerprint256: pin });
+    }
+    case 'ssh:':
+      return connectSshTunnel(url, options);
     case 'exec:':
       return createPipeStream(splitCommand(url.slice('exec:'.length)), options);
     default:
@@ -134,6 +156,29 @@ export async function listen(url: string, options: ListenOptions = {}): Promise<
       return listenTls({ ...options, ...hostAndPort(parse(url), url, false) });
     case 'unix:':
       return listenUnix({ ...options, path: unixPath(url) });
+    case 'ws:':
+    case 'wss:': {
+      const parsed = parse(url);
+      const { host, port } = hostAndPort(parsed, url, false);
+      const where = { ...options, host, port, path: parsed.pathname || '/' };
+      if (scheme === 'ws:') return listenWebSocket(where);
+      if (options.cert === undefined && options.pfx === undefined) {
+        throw new ConnectError(`listening on ${url} needs a certificate: pass cert and key`);
+      }
+      const requireClientCert = options.requireClientCert ?? false;
+      return listenWebSocket({
+        ...where,
+        tls: {
+          ...(options.key === undefined ? {} : { key: options.key }),
+          ...(options.cert === undefined ? {} : { cert: options.cert }),
+          ...(options.pfx === undefined ? {} : { pfx: options.pfx }),
+          ...(options.ca === undefined ? {} : { ca: options.ca }),
+          ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+          requestCert: requireClientCert,
+          rejectUnauthorized: requireClientCert,
+        },
+      });
+    }
     default:
       throw new ConnectError(
         `cannot listen on ${JSON.stringify(url)}: unsupported scheme (supported: ${LISTEN_SCHEMES})`,
