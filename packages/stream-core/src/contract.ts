@@ -22,7 +22,7 @@ export interface Selectable {
  * `poll`, `writeAll`, `closeWrite`, async iteration).
  */
 export interface ByteStream extends Selectable, AsyncIterable<Uint8Array>, AsyncDisposable {
-  /** The file descriptor underneath, or -1 when there is none (an in-memory or TLS stream). */
+  /** The file descriptor underneath (for TLS, the TCP socket's), or -1 when there is none (in memory). */
   fileno(): number;
   /**
    * Up to `n` buffered bytes now; an empty buffer when nothing is ready; `null` at end of

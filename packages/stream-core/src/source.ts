@@ -62,8 +62,8 @@ function fromFd(fd: number): ResolvedSource {
 
 /** The file descriptor of a Node stream, when it has one (net sockets, pipes, TTYs); else -1. */
 export function fdOf(stream: unknown): number {
-  // `_handle.fd` is how Node exposes a libuv stream's descriptor on Unix; TLS and in-memory
-  // streams have none.
+  // `_handle.fd` is how Node exposes a libuv stream's descriptor on Unix (a TLS socket's
+  // handle reports its TCP socket's); in-memory streams have none.
   const fd = (stream as { _handle?: { fd?: unknown } } | null)?._handle?.fd;
   return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }

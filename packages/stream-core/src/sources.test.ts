@@ -1,6 +1,6 @@
 // Stream over the kinds of things it wraps: real sockets, a child process, file descriptors.
 import { execFileSync, spawn } from 'node:child_process';
-import { fstatSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,69 @@ describe('Stream sources', () => {
     await b.close();
     expect(await readAll(a)).toBe('answer');
     await a.close();
+  });
+
+  it("a TLS socket: fileno() is the TCP socket's; bytes and half-close go through the TLS layer", async () => {
+    // A throwaway self-signed certificate made for this test.
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    const tls = await import('node:tls');
+    const server = tls.createServer({
+      key: readFileSync(key),
+      cert: readFileSync(cert),
+      allowHalfOpen: true,
+    });
+    const accepted = new Promise<Stream>((resolve) =>
+      server.once('secureConnection', (socket) => resolve(new Stream(socket))),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const options = {
+      port,
+      host: '127.0.0.1',
+      servername: 'localhost',
+      ca: readFileSync(cert),
+      allowHalfOpen: true,
+    };
+    const client = tls.connect(options as typeof options & { allowHalfOpen?: boolean });
+    await new Promise<void>((resolve, reject) => {
+      client.once('secureConnect', resolve);
+      client.once('error', reject);
+    });
+    const a = new Stream(client);
+    const b = await accepted;
+    expect(a.fileno()).toBeGreaterThan(2);
+    await a.writeAll('over tls');
+    await a.closeWrite();
+    expect(await readAll(b)).toBe('over tls');
+    await b.writeAll('and back');
+    await b.close();
+    expect(await readAll(a)).toBe('and back');
+    await a.close();
+    await new Promise((resolve) => server.close(resolve));
   });
 
   it('a child process: writes go to its stdin, reads come from its stdout', async () => {

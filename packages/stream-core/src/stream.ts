@@ -248,7 +248,7 @@ export class Stream implements NodeBackedStream {
 
   // --- dockerpty's face -------------------------------------------------------------
 
-  /** The file descriptor underneath, or -1 when there is none (in-memory, TLS). */
+  /** The file descriptor underneath (for TLS, the TCP socket's), or -1 when there is none (in memory). */
   fileno(): number {
     return this.#fd;
   }
