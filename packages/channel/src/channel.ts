@@ -64,6 +64,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private readonly endOfStream = new ConnectionLostError('the stream ended');
   private readFailure: unknown;
   private writeChain: Promise<void> = Promise.resolve();
+  private inFlight = 0;
   private writeFailure: unknown;
   private closing: Promise<void> | undefined;
   private recvChain: Promise<unknown> = Promise.resolve();
@@ -145,20 +146,50 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     return this.enqueue(encodeBatch(messages), FLAG_BATCH);
   }
 
-  // Writes happen strictly in order: each waits for the one before it.
+  // Writes happen strictly in order: each waits for the one before it. With nothing in
+  // flight and no async layer, a message is written at once (no promise round trips).
   private enqueue(payload: Uint8Array, flags: number): Promise<void> {
-    const next = this.writeChain.then(() => this.transmit(payload, flags));
-    this.writeChain = next.catch((error: unknown) => {
+    if (this.inFlight > 0 || this.writeFailure !== undefined || !this.writable) {
+      return this.chain(() => this.transmit(payload, flags));
+    }
+    let wait: Promise<void> | undefined;
+    try {
+      const encoded = this.codec.encode(payload, flags);
+      if (!Array.isArray(encoded)) {
+        return this.chain(async () => this.writeNow(await encoded));
+      }
+      wait = this.writeNow(encoded);
+    } catch (error) {
       this.writeFailure ??= error;
-    });
+      return Promise.reject(error);
+    }
+    return wait === undefined ? RESOLVED : this.chain(() => wait);
+  }
+
+  private chain(task: () => Promise<void> | undefined): Promise<void> {
+    this.inFlight++;
+    const next = this.writeChain.then(task);
+    this.writeChain = next.then(
+      () => {
+        this.inFlight--;
+      },
+      (error: unknown) => {
+        this.inFlight--;
+        this.writeFailure ??= error;
+      },
+    );
     return next;
+  }
+
+  private writeNow(parts: Uint8Array[]): Promise<void> | undefined {
+    return writeParts(this.stream, this.writable!, parts);
   }
 
   private async transmit(payload: Uint8Array, flags: number): Promise<void> {
     if (this.writeFailure) throw this.writeFailure;
     const encoded = this.codec.encode(payload, flags);
     const parts = Array.isArray(encoded) ? encoded : await encoded;
-    if (this.writable) return writeParts(this.stream, this.writable, parts);
+    if (this.writable) return this.writeNow(parts);
     for (const part of parts) await this.stream.writeAll(part);
   }
 

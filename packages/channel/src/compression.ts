@@ -24,8 +24,15 @@ export function algorithmOf(id: number): CompressionAlgorithm | undefined {
   return id === 0 ? 'deflate' : id === 1 ? 'brotli' : id === 2 ? 'zstd' : undefined;
 }
 
-/** Inputs up to this size are (de)compressed synchronously. */
-export const SYNC_LIMIT: number = 64 * 1024;
+/**
+ * Inputs up to this size are compressed synchronously; larger ones on the thread pool, where
+ * one side's compression overlaps the other's work.
+ */
+export const SYNC_LIMIT: number = 16 * 1024;
+// zstd is fast enough that the pool round trip costs more than the work up to here.
+const ZSTD_SYNC_LIMIT = 256 * 1024;
+/** Compressed inputs up to this size are decompressed synchronously (their output is larger). */
+export const DECOMPRESS_SYNC_LIMIT: number = 4 * 1024;
 
 const ASYNC_CHUNK = 1024 * 1024;
 
@@ -97,7 +104,9 @@ export async function compress(
   const call = calls[algorithm];
   const options = compressOptions(algorithm, level, data.length);
   try {
-    if (data.length <= SYNC_LIMIT) return call.compress(data, options);
+    if (data.length <= (algorithm === 'zstd' ? ZSTD_SYNC_LIMIT : SYNC_LIMIT)) {
+      return call.compress(data, options);
+    }
     return await zlibLimiter.run(() => call.compressAsync(data, options));
   } catch (cause) {
     throw new CompressionError(`${algorithm} compression failed: ${(cause as Error).message}`, {
@@ -134,7 +143,8 @@ export async function decompress(
   // zlib cannot produce a Buffer beyond buffer.constants.MAX_LENGTH anyway.
   const cap = Math.max(1, Math.min(maxOutputLength, MAX_OUTPUT));
   try {
-    if (data.length <= SYNC_LIMIT) return call.decompress(data, { maxOutputLength: cap });
+    if (data.length <= DECOMPRESS_SYNC_LIMIT)
+      return call.decompress(data, { maxOutputLength: cap });
     // Large inputs usually mean large outputs: bigger output chunks halve the time.
     const options = { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(ASYNC_CHUNK, cap)) };
     return await zlibLimiter.run(() => call.decompressAsync(data, options));

@@ -1,5 +1,5 @@
 // Writes frames straight to the Node writable under a Node-backed stream, corked so a header
-// and its payload leave in one writev, and waiting for 'drain' whenever `write()` says so.
+// and its payload leave in one writev, and waiting for 'drain' when `write()` says so.
 // It is only used while the stream's own write queue is empty, so order is kept; anything
 // else goes through `writeAll`. Why: the stream's queue hands the socket one high-water mark
 // (16 KiB) per 'drain', which caps bulk throughput well below the socket's.
@@ -16,29 +16,33 @@ export function nodeWritableOf(stream: ByteStream): Writable | undefined {
     : undefined;
 }
 
-/** Writes `parts` in order; resolves once the writable has taken them within its bound. */
-export async function writeParts(
+/**
+ * Writes `parts` in order, now. Returns `undefined` when the writable is still within its
+ * bound, or a promise that resolves once it is back within it.
+ */
+export function writeParts(
   stream: ByteStream,
   w: Writable,
   parts: readonly Uint8Array[],
-): Promise<void> {
+): Promise<void> | undefined {
   if (stream.closed) throw new StreamClosedError();
   if (stream.needsWrite()) {
-    for (const part of parts) await stream.writeAll(part);
-    return;
+    // The stream's own queue holds bytes: go behind them, through the contract.
+    return (async () => {
+      for (const part of parts) await stream.writeAll(part);
+    })();
   }
-  let i = 0;
-  while (i < parts.length) {
-    if (w.destroyed || w.writableEnded) {
-      throw new ConnectionLostError('the destination has been closed');
-    }
-    // Corked, a header and its payload (or several frames) leave in one writev.
-    let ok = true;
-    w.cork();
-    while (ok && i < parts.length) ok = w.write(parts[i++]!);
-    w.uncork();
-    if (!ok) await drained(w);
+  if (w.destroyed || w.writableEnded) {
+    throw new ConnectionLostError('the destination has been closed');
   }
+  // All frames of one message at once, corked into one writev: they are views of the
+  // message (or of its compressed form), which is held until `send` resolves anyway, so
+  // this adds no copies; then wait until the transport is back under its high-water mark.
+  let ok = true;
+  w.cork();
+  for (const part of parts) ok = w.write(part);
+  w.uncork();
+  return ok ? undefined : drained(w);
 }
 
 function drained(w: Writable): Promise<void> {
