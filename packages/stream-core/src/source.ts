@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { Socket } from 'node:net';
 import { Duplex, type Readable, type Writable } from 'node:stream';
+import { isatty, ReadStream as TtyReadStream, WriteStream as TtyWriteStream } from 'node:tty';
 
 /** The two ends of a stream made from a separate readable and writable (pipes, child stdio). */
 export interface StreamEnds {
@@ -43,10 +44,21 @@ function isEnds(source: object): source is StreamEnds {
 
 function fromFd(fd: number): ResolvedSource {
   if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`not a file descriptor: ${fd}`);
-  // Regular files have no readiness in libuv; they are read and written through fs streams.
-  // The reader owns the descriptor (closes it when destroyed); the writer must not close it
-  // a second time, since the number may already belong to another file by then.
-  if (fs.fstatSync(fd).isFile()) {
+  // Terminals: libuv's TTY handles (one to read, one to write; `nodeReadable.setRawMode()`
+  // switches raw mode).
+  if (isatty(fd)) {
+    return {
+      readable: new TtyReadStream(fd),
+      writable: new TtyWriteStream(fd),
+      duplex: undefined,
+      fd,
+    };
+  }
+  // Regular files and other character devices have no readiness in libuv; they go through
+  // fs streams. The reader owns the descriptor (closes it when destroyed); the writer must
+  // not close it a second time, since the number may already belong to another file by then.
+  const stat = fs.fstatSync(fd);
+  if (stat.isFile() || stat.isCharacterDevice()) {
     const readable = fs.createReadStream('', { fd, autoClose: false });
     const writable = fs.createWriteStream('', {
       fd,

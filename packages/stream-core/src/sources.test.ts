@@ -134,6 +134,45 @@ describe('Stream sources', () => {
     await stream.close();
   });
 
+  it('a terminal descriptor (a real pseudo-terminal) reads and writes through TTY handles', async () => {
+    // python3 opens a pty pair, puts it in raw mode and answers on the master side with what
+    // it reads, upper-cased; this process opens the slave side through /proc.
+    const script = [
+      'import os, tty',
+      'm, s = os.openpty()',
+      'tty.setraw(s)',
+      'print(os.getpid(), s, flush=True)',
+      'while True:',
+      '    d = os.read(m, 1024)',
+      '    if not d: break',
+      '    os.write(m, d.upper())',
+    ].join('\n');
+    const terminal = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const line = await new Promise<string>((resolve) =>
+        terminal.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+      );
+      const [pid, slave] = line.trim().split(' ');
+      const fd = openSync(`/proc/${pid}/fd/${slave}`, 'r+');
+      const stream = new Stream(fd);
+      expect(stream.fileno()).toBe(fd);
+      expect((stream.nodeReadable as { isTTY?: boolean }).isTTY).toBe(true);
+      await stream.writeAll('hello terminal');
+      expect((await stream.readExactly(14)).toString()).toBe('HELLO TERMINAL');
+      stream.destroy();
+    } finally {
+      terminal.kill();
+    }
+  });
+
+  it('a character device that is not a terminal (/dev/null) reads as an empty file', async () => {
+    const stream = new Stream(openSync('/dev/null', 'r+'));
+    expect(stream.write('discarded')).toBe(9);
+    expect(await stream.poll(1000)).toBe(true);
+    expect(stream.read()).toBeNull();
+    await stream.close();
+  });
+
   it('rejects what it cannot wrap with a TypeError', () => {
     expect(() => new Stream(-1)).toThrow(TypeError);
     expect(() => new Stream({} as never)).toThrow(TypeError);
