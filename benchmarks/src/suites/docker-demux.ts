@@ -62,8 +62,14 @@ class ChunkSource extends Readable {
   }
 }
 
+// A sink that consumes every write at once. Its mark is above any single write: Node compares
+// a write with the mark before consuming it, so at the default 64 KiB one 64 KiB write would
+// report "full", and demux() — which, unlike the others, honours that — would wait for 'drain'.
 class CountingSink extends Writable {
   bytes = 0;
+  constructor() {
+    super({ highWaterMark: 1024 * 1024 });
+  }
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
     this.bytes += chunk.length;
     done();

@@ -1,10 +1,13 @@
 // Round trip: whatever the encoder frames, in whatever chunk splits, the decoder and demux()
 // give back exactly the stdout and stderr byte streams.
+
+import type { ByteStream } from '@sluice/stream-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkSource, Collector, splitAt } from '../test/helpers.js';
+import { ChunkSource, Collector, MemoryByteStream, splitAt } from '../test/helpers.js';
 import { FrameDecoder } from './decoder.js';
 import { demux } from './demux.js';
+import { Demuxer } from './demuxer.js';
 import { mux } from './encoder.js';
 
 const writes = fc.array(
@@ -54,6 +57,24 @@ describe('round trip: mux then demux', () => {
         expect([stdout.bytes(), stderr.bytes()]).toEqual(expected(ws));
       }),
       { numRuns: 1000, interruptAfterTimeLimit: 20_000 },
+    );
+  });
+
+  it('Demuxer.read(n) gives back both byte streams, never more than n bytes per read', () => {
+    fc.assert(
+      fc.property(input, fc.integer({ min: 1, max: 50 }), ({ ws, bytes, cuts }, n) => {
+        const stream = new MemoryByteStream();
+        const demuxer = new Demuxer(stream as unknown as ByteStream);
+        for (const chunk of splitAt(bytes, cuts)) stream.feed(chunk);
+        stream.finish();
+        const got: [Buffer[], Buffer[]] = [[], []];
+        for (let r = demuxer.read(n); r !== null; r = demuxer.read(n)) {
+          expect(r.length).toBeLessThanOrEqual(n);
+          got[demuxer.lastStreamId === 2 ? 1 : 0].push(Buffer.from(r));
+        }
+        expect([Buffer.concat(got[0]), Buffer.concat(got[1])]).toEqual(expected(ws));
+      }),
+      { numRuns: 2000, interruptAfterTimeLimit: 15_000 },
     );
   });
 
