@@ -107,6 +107,21 @@ describe('select', () => {
     expect(listeners.size).toBe(0);
   });
 
+  it('selects on pumps: a pump is readable when its source is', async () => {
+    const { Pump } = await import('./pump.js');
+    const [a, b] = createStreamPair();
+    const [c, d] = createStreamPair();
+    const pump = new Pump(b, c);
+    expect(await select([pump], [], 0)).toEqual([[], []]);
+    const waiting = select([pump], [pump], 5000);
+    expect(await waiting).toEqual([[], [pump]]); // the destination has room at once
+    const readable = select([pump], [], 5000);
+    a.write('through the pump');
+    expect(await readable).toEqual([[pump], []]);
+    expect(pump.flush()).toBe(16);
+    expect((await d.readExactly(16)).toString()).toBe('through the pump');
+  });
+
   it('rejects a negative timeout', async () => {
     await expect(select([], [], -1)).rejects.toBeInstanceOf(RangeError);
   });

@@ -131,6 +131,15 @@ describe('Stream: dockerpty face', () => {
     await stream.close();
   });
 
+  it('rejects bad arguments with RangeError / TypeError', async () => {
+    const [a] = createStreamPair();
+    expect(() => new Stream(a.underlying, { maxBufferSize: 0 })).toThrow(RangeError);
+    expect(() => a.read(-1)).toThrow(RangeError);
+    expect(() => a.read(1.5)).toThrow(RangeError);
+    expect(() => a.write(42 as never)).toThrow(TypeError);
+    await expect(a.readExactly(-1)).rejects.toBeInstanceOf(RangeError);
+  });
+
   it('fileno() is -1 for an in-memory stream', () => {
     const [a] = createStreamPair();
     expect(a.fileno()).toBe(-1);
