@@ -149,10 +149,12 @@ describe('Stream sources', () => {
     ].join('\n');
     const terminal = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const line = await new Promise<string>((resolve) =>
-        terminal.stdout.once('data', (d: Buffer) => resolve(d.toString())),
-      );
-      const [pid, slave] = line.trim().split(' ');
+      let line = '';
+      for await (const chunk of terminal.stdout) {
+        line += String(chunk);
+        if (line.includes('\n')) break;
+      }
+      const [pid, slave] = line.trim().split(/\s+/);
       const fd = openSync(`/proc/${pid}/fd/${slave}`, 'r+');
       const stream = new Stream(fd);
       expect(stream.fileno()).toBe(fd);
