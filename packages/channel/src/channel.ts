@@ -35,6 +35,8 @@ export interface ChannelOptions extends CodecOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+// Most bytes taken from the stream at once (its read bound is 1 MiB by default).
+const READ_SIZE = 4 * 1024 * 1024;
 const RESOLVED: Promise<void> = Promise.resolve();
 
 function toBytes(message: Uint8Array | string): Uint8Array {
@@ -54,9 +56,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private readonly decoder: FrameDecoder;
   private readonly batcher: Batcher | undefined;
   private readonly batchMaxMessage: number;
-  private readonly chunks: AsyncIterator<Uint8Array>;
   private readonly writable: Writable | undefined;
-  private nextChunk: Promise<IteratorResult<Uint8Array>> | undefined;
   private readonly inbox: Uint8Array[] = [];
   private inboxHead = 0;
   private pulling: Promise<void> | undefined;
@@ -74,7 +74,6 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     this.stream = stream;
     this.codec = new MessageCodec(options);
     this.decoder = this.codec.frameDecoder();
-    this.chunks = stream[Symbol.asyncIterator]();
     this.writable = nodeWritableOf(stream);
     const batch = options.batch;
     this.batchMaxMessage = 0;
@@ -269,21 +268,30 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   }
 
   private async pullOnce(): Promise<void> {
-    this.nextChunk ??= this.chunks.next();
     try {
-      const result = await this.nextChunk;
-      if (result.done) {
+      while (!this.stream.readyToRead()) await this.readable();
+      // Everything buffered, in one piece: a view when it is one chunk.
+      const chunk = this.stream.read(READ_SIZE);
+      if (chunk === null) {
         this.eof = true;
         this.decoder.end();
       } else {
-        this.decoder.push(result.value);
+        this.decoder.push(chunk);
       }
     } catch (error) {
       this.eof = true;
       this.readFailure ??= error;
-    } finally {
-      this.nextChunk = undefined;
     }
+  }
+
+  // Resolves when the stream's readiness may have changed.
+  private readable(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.stream.onReadiness(() => {
+        off();
+        resolve();
+      });
+    });
   }
 
   /**

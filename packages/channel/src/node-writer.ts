@@ -4,7 +4,12 @@
 // else goes through `writeAll`. Why: the stream's queue hands the socket one high-water mark
 // (16 KiB) per 'drain', which caps bulk throughput well below the socket's.
 import type { Writable } from 'node:stream';
-import { type ByteStream, ConnectionLostError, StreamClosedError } from '@sluice/stream-core';
+import {
+  type ByteStream,
+  ConnectionLostError,
+  MAX_BUFFER_SIZE,
+  StreamClosedError,
+} from '@sluice/stream-core';
 
 /** The Node writable under `stream`, when it is a Node-backed stream over one duplex. */
 export function nodeWritableOf(stream: ByteStream): Writable | undefined {
@@ -38,11 +43,17 @@ export function writeParts(
   // All frames of one message at once, corked into one writev: they are views of the
   // message (or of its compressed form), which is held until `send` resolves anyway, so
   // this adds no copies; then wait until the transport is back under its high-water mark.
-  let ok = true;
   w.cork();
-  for (const part of parts) ok = w.write(part);
+  for (const part of parts) w.write(part);
   w.uncork();
-  return ok ? undefined : drained(w);
+  // Accepted while the writable holds no more than the stream's own write bound, as
+  // `writeAll` would; past it, wait for 'drain'.
+  return w.writableNeedDrain && w.writableLength > boundOf(stream) ? drained(w) : undefined;
+}
+
+function boundOf(stream: ByteStream): number {
+  const bound = (stream as { maxBufferSize?: unknown }).maxBufferSize;
+  return typeof bound === 'number' ? bound : MAX_BUFFER_SIZE;
 }
 
 function drained(w: Writable): Promise<void> {
