@@ -56,23 +56,28 @@ export function attach(
     if (io.stdin) query.set('stdin', '1');
     if (options.logs) query.set('logs', '1');
     if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
-    const hijacked = await hijack(docker, {
-      method: 'POST',
+    const connection = await hijack(docker, {
       path: `/containers/${encodeURIComponent(info.Id)}/attach?${query}`,
     });
 
     let wait: Awaited<ReturnType<typeof registerWait>>;
     try {
-      wait = await registerWait(docker, info.Id, running ? 'not-running' : 'next-exit');
+      // As the CLI: an auto-removed container is waited for until it is gone.
+      const condition = info.HostConfig?.AutoRemove
+        ? 'removed'
+        : running
+          ? 'not-running'
+          : 'next-exit';
+      wait = await registerWait(docker, info.Id, condition);
     } catch (error) {
-      hijacked.socket.destroy();
+      connection.socket.destroy();
       throw error;
     }
     if (!running) {
       try {
         await handle.start();
       } catch (error) {
-        hijacked.socket.destroy();
+        connection.socket.destroy();
         wait.cancel();
         const message = messageOf(error);
         return {
@@ -91,7 +96,7 @@ export function attach(
     try {
       const { detached } = await session.pump(
         io,
-        hijacked,
+        connection,
         tty,
         (s) => handle.resize({ h: s.rows, w: s.cols }),
         {

@@ -1,15 +1,17 @@
-// The two directions of a session over one hijacked socket, as the CLI's hijack.go:
-// input → (detach matcher) → socket, half-closed at input EOF; socket → output, raw with a
-// TTY, demultiplexed without. The session ends when the output ends (at once, even if input
+// The two directions of a session over one hijacked connection, as the CLI's hijack.go:
+// input → (detach matcher) → socket, half-closed at input EOF; connection → output, raw with
+// a TTY, demultiplexed without. The session ends when the output ends (at once, even if input
 // is still open), on a detach, or on an error. Backpressure both ways.
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import { demux, type StreamKind } from '@sluice/docker-demux';
+import { FrameDecoder, type OutputStreamId, STDERR, type StreamKind } from '@sluice/docker-demux';
+import { ConnectionLostError } from '@sluice/stream-core';
+import type { Connection } from './connection.js';
 import { DetachMatcher } from './detach-matcher.js';
 
 /** What the two directions are wired to. */
 export interface CopyOptions {
-  socket: Socket;
+  connection: Connection;
   /** Raw copy (a TTY) or demultiplexed into stdout and stderr (no TTY). */
   kind: StreamKind;
   /** Input, or undefined when stdin is not attached. */
@@ -35,7 +37,11 @@ export interface Copy {
   done: Promise<CopyOutcome>;
   /** Ends the copying now (as if detached, without the keys). */
   stop(): void;
+  /** The last output chunk, if it was short (an engine's in-band error text). */
+  lastShortChunk(): Buffer | undefined;
 }
+
+const SHORT = 1024;
 
 function finished(w: Writable, end: boolean): Promise<void> {
   return new Promise((resolve) => {
@@ -51,9 +57,17 @@ function finished(w: Writable, end: boolean): Promise<void> {
   });
 }
 
+// Outputs that never keep a chunk once `write()` returns with nothing queued: the process's
+// own stdio (files are written synchronously) and sockets (libuv wrote it, or it is queued
+// and counted in writableLength). Anything else may keep references: never reuse for it.
+function releasesChunks(w: Writable): boolean {
+  return w === process.stdout || w === process.stderr || w instanceof Socket;
+}
+
 /** Starts copying both directions. */
 export function copyStreams(o: CopyOptions): Copy {
-  const { socket, stdin } = o;
+  const { connection, stdin } = o;
+  const { socket } = connection;
   let settle!: (outcome: CopyOutcome | Error) => void;
   const done = new Promise<CopyOutcome>((resolve, reject) => {
     let over = false;
@@ -111,22 +125,55 @@ export function copyStreams(o: CopyOptions): Copy {
   }
 
   // Output direction.
-  socket.on('error', (err) => settle(err));
-  let output: Promise<void>;
-  if (o.kind === 'raw') {
-    output = new Promise<void>((resolve) => {
-      socket.on('data', (chunk: Buffer) => {
-        if (!o.stdout.write(chunk) && !socket.isPaused()) {
-          socket.pause();
-          o.stdout.once('drain', () => socket.resume());
+  const outputs = o.kind === 'raw' ? [o.stdout] : [o.stdout, o.stderr];
+  const reusable = outputs.every(releasesChunks);
+  let last: Buffer | undefined;
+  let blocked = 0;
+  const unblock = (): void => {
+    if (--blocked === 0) connection.resume();
+  };
+  const write = (out: Writable, chunk: Buffer): void => {
+    if (!out.write(chunk)) {
+      if (blocked++ === 0) connection.pause();
+      out.once('drain', unblock);
+    }
+  };
+  const kept = (): boolean => !reusable || outputs.some((w) => w.writableLength > 0);
+  const output = new Promise<void>((resolve, reject) => {
+    socket.on('error', reject);
+    socket.once('close', () => reject(new ConnectionLostError('the engine closed the connection')));
+    if (o.kind === 'raw') {
+      connection.consume((chunk) => {
+        last = chunk.length <= SHORT ? Buffer.from(chunk) : undefined;
+        write(o.stdout, chunk);
+        return kept();
+      }, resolve);
+      return;
+    }
+    const decoder = new FrameDecoder(
+      (id: OutputStreamId, payload: Buffer) => write(id === STDERR ? o.stderr : o.stdout, payload),
+      { partial: true },
+    );
+    connection.consume(
+      (chunk) => {
+        last = chunk.length <= SHORT ? Buffer.from(chunk) : undefined;
+        try {
+          decoder.push(chunk);
+        } catch (error) {
+          reject(error);
         }
-      });
-      socket.once('end', resolve);
-      socket.once('close', resolve);
-    });
-  } else {
-    output = demux(socket, { stdout: o.stdout, stderr: o.stderr, end: false });
-  }
+        return kept();
+      },
+      () => {
+        try {
+          decoder.end();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      },
+    );
+  });
   output
     .then(async () => {
       await Promise.all([
@@ -137,5 +184,5 @@ export function copyStreams(o: CopyOptions): Copy {
     })
     .catch((err: Error) => settle(err));
 
-  return { done, stop: () => settle({ detached: true }) };
+  return { done, stop: () => settle({ detached: true }), lastShortChunk: () => last };
 }

@@ -4,7 +4,6 @@
 // be confirmed before the container starts.
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
 import type Docker from 'dockerode';
 
 interface ModemSettings {
@@ -28,6 +27,31 @@ export interface EngineRequest {
   body?: unknown;
   /** Ask for the connection to be hijacked (`Connection: Upgrade`, `Upgrade: tcp`). */
   upgrade?: boolean;
+}
+
+/** Where the engine listens, per the dockerode instance. */
+export interface EngineTarget {
+  target: { path: string } | { host: string; port: number };
+  /** True for TLS (https) engines. */
+  secure: boolean;
+  /** API version prefix for paths ('' when the engine's default is used). */
+  prefix: string;
+  headers: Record<string, string>;
+}
+
+/** Resolves the dockerode instance's connection settings. */
+export async function engineTarget(docker: Docker): Promise<EngineTarget> {
+  const modem = docker.modem as ModemSettings;
+  const socketPath =
+    typeof modem.socketPath === 'function' ? await modem.socketPath() : modem.socketPath;
+  return {
+    target: socketPath
+      ? { path: socketPath }
+      : { host: modem.host ?? 'localhost', port: Number(modem.port ?? 2375) },
+    secure: !socketPath && modem.protocol === 'https',
+    prefix: modem.version ? `/${modem.version}` : '',
+    headers: { ...modem.headers },
+  };
 }
 
 /** Opens `request` and resolves with the ClientRequest, before any answer arrives. */
@@ -87,13 +111,4 @@ export function engineMessage(body: string): string {
     // Not JSON: show it as it came.
   }
   return body.trim();
-}
-
-/** A hijacked connection: the socket, with any bytes that came with the 101 put back. */
-export interface Hijacked {
-  socket: Socket;
-  /** The reply's Content-Type (API ≥ 1.42 says raw or multiplexed), if any. */
-  contentType: string | undefined;
-  /** The engine's API version (its `Api-Version` header), if it said. */
-  apiVersion: string | undefined;
 }

@@ -79,19 +79,15 @@ async function runExec(
   const io = resolveIo(options, interactive, tty);
   // Exec start needs its JSON body on 20.10; with an exact Content-Length the engine reads
   // it all, so none of it can reach the process's stdin.
-  const hijacked = await hijack(docker, {
-    method: 'POST',
+  const connection = await hijack(docker, {
     path: `/exec/${encodeURIComponent(execId)}/start`,
     body: { Detach: false, Tty: tty },
   });
-  // A start failure arrives in-band as text; its last chunk tells 127 from 126 (20.10 says 126 for both).
-  let lastChunk: Buffer | undefined;
-  hijacked.socket.on('data', (chunk: Buffer) => {
-    lastChunk = chunk;
-  });
-  const { detached } = await session.pump(
+  // A start failure arrives in-band as text; its last chunk tells 127 from 126 (20.10 says
+  // 126 for both).
+  const { detached, lastShortChunk: lastChunk } = await session.pump(
     io,
-    hijacked,
+    connection,
     tty,
     (s) => handle.resize({ h: s.rows, w: s.cols }),
     {

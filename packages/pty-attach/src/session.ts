@@ -4,9 +4,9 @@
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { streamKindFromContentType } from '@sluice/docker-demux';
+import type { Connection } from './connection.js';
 import { copyStreams } from './copy-streams.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
-import type { Hijacked } from './engine-http.js';
 import { NotATerminalError } from './errors.js';
 import { fdOf, type Input, isTTYStream, type Output, toReadable, toWritable } from './io.js';
 import { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
@@ -49,7 +49,7 @@ export interface ResolvedIo {
   stdin: Readable | undefined;
   stdout: Writable;
   stderr: Writable;
-  /** The terminal fd of stdin, when stdin is a terminal. */
+  /** The terminal fd of stdin to put in raw mode, when stdin is a terminal (and raw mode is on). */
   terminalFd: number | undefined;
   /** True when stdout is the process's own TTY (sizes and SIGWINCH come from it). */
   stdoutTty: NodeJS.WriteStream | undefined;
@@ -76,7 +76,7 @@ export function resolveIo(o: SessionOptions, interactive: boolean, tty: boolean)
     stdin,
     stdout: toWritable(stdoutRaw),
     stderr: toWritable(stderrRaw),
-    terminalFd: fd !== undefined && isatty(fd) ? fd : undefined,
+    terminalFd: fd !== undefined && isatty(fd) && o.rawMode !== false ? fd : undefined,
     stdoutTty: isTTYStream(stdoutRaw) ? (stdoutRaw as NodeJS.WriteStream) : undefined,
     endStdout: o.endOutputs ?? stdoutRaw !== process.stdout,
     endStderr: o.endOutputs ?? stderrRaw !== process.stderr,
@@ -124,19 +124,19 @@ export class Session {
    */
   async pump(
     io: ResolvedIo,
-    hijacked: Hijacked,
+    connection: Connection,
     tty: boolean,
     resize: ResizeFn | undefined,
     options: { initialSize?: TerminalSize; forceRedraw?: boolean; onWarning?: (m: string) => void },
-  ): Promise<{ detached: boolean }> {
+  ): Promise<{ detached: boolean; lastShortChunk: Buffer | undefined }> {
     using term = new Terminal(io.terminalFd ?? -1);
     if (tty && io.terminalFd !== undefined && io.stdin) term.setRaw();
     // API ≥ 1.42 says raw or multiplexed in the reply; older engines: from the TTY setting.
     const kind =
-      streamKindFromContentType(hijacked.contentType, hijacked.apiVersion) ??
+      streamKindFromContentType(connection.contentType, connection.apiVersion) ??
       (tty ? 'raw' : 'multiplexed');
     const copy = copyStreams({
-      socket: hijacked.socket,
+      connection,
       kind,
       stdin: io.stdin,
       stdout: io.stdout,
@@ -173,7 +173,8 @@ export class Session {
       }
     }
     try {
-      return await copy.done;
+      const { detached } = await copy.done;
+      return { detached, lastShortChunk: copy.lastShortChunk() };
     } finally {
       unwatch();
       this.#resize = undefined;
