@@ -181,6 +181,18 @@ describe.skipIf(!engine.available)('run with a TTY, through a real pty', () => {
     expect(status).toBe(128 + 15);
     expect(after).toBe(before);
   });
+
+  it('the terminal mode is back after an uncaught exception in the attaching program', async () => {
+    const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
+    const run = new PtyRun({ op: 'attach', container: id, crashOnUsr2: true });
+    const pid = await run.pid();
+    await run.waitFor('/ # ');
+    process.kill(pid, 'SIGUSR2');
+    const { before, after, status } = await run.modes();
+    expect(run.screen).toContain('boom from the program');
+    expect(status).toBe(1);
+    expect(after).toBe(before);
+  });
 });
 
 async function expectSize(run: PtyRun, size: string): Promise<void> {
