@@ -234,7 +234,8 @@ describe('Pump.run', () => {
       }
       expect(sink.receivedBytes).toBeGreaterThanOrEqual(9 * 1024 * 1024);
       expect(pump.bytesMoved).toBeGreaterThanOrEqual(sink.receivedBytes);
-      expect(pump.maxBufferedBytes).toBeGreaterThan(MAX_BUFFER_SIZE / 2);
+      // The sink was the bottleneck: bytes did wait in the pump's care.
+      expect(pump.maxBufferedBytes).toBeGreaterThan(64 * 1024);
       expect(pump.maxBufferedBytes).toBeLessThan(2 * MAX_BUFFER_SIZE);
       // The producer was held back: it made only what the buffers and the sink took.
       expect(produced).toBeLessThan(sink.receivedBytes + 3 * MAX_BUFFER_SIZE);

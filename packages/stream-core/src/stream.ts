@@ -37,6 +37,8 @@ export interface StreamHooks {
   offer(chunk: Buffer): void;
   /** Bytes handed to the Node writable that it has not yet passed on. */
   outstanding(): number;
+  /** Pauses the source at `bytes` buffered instead of `maxBufferSize` (undefined: back to it). */
+  pauseAt(bytes: number | undefined): void;
   /** The stream's failure, if any. */
   failure(): StreamError | undefined;
 }
@@ -84,6 +86,9 @@ export class Stream implements NodeBackedStream {
   #closing: Promise<void> | undefined;
   #writeEnding = false;
   #flushScheduled = false;
+  // The read buffer size at which the source is paused: `maxBufferSize`, or less while a
+  // pump drives this stream (a pump wants the source held back as soon as it blocks).
+  #pauseAt: number;
   #writeEnded: Promise<void> | undefined;
 
   /** Wraps `source`; see `StreamSource` for what it may be. */
@@ -93,6 +98,7 @@ export class Stream implements NodeBackedStream {
       throw new RangeError(`maxBufferSize must be a positive integer, got ${max}`);
     }
     this.maxBufferSize = max;
+    this.#pauseAt = max;
     const resolved = resolveSource(source);
     this.#readable = resolved.readable;
     this.#writable = resolved.writable;
@@ -115,7 +121,7 @@ export class Stream implements NodeBackedStream {
     };
     r.on('data', (chunk: Buffer | Uint8Array | string) => {
       this.#in.push(Buffer.isBuffer(chunk) ? chunk : toBuffer(chunk));
-      if (this.#in.length >= this.maxBufferSize && !this.#paused) {
+      if (this.#in.length >= this.#pauseAt && !this.#paused) {
         this.#paused = true;
         r.pause();
       }
@@ -179,7 +185,7 @@ export class Stream implements NodeBackedStream {
   }
 
   #consumed(): void {
-    if (this.#paused && this.#in.length < this.maxBufferSize) {
+    if (this.#paused && this.#in.length < this.#pauseAt) {
       this.#paused = false;
       this.#readable.resume();
     }
@@ -514,6 +520,14 @@ export class Stream implements NodeBackedStream {
         else stream.#out.push(chunk);
       },
       outstanding: () => stream.#writable.writableLength,
+      pauseAt: (bytes: number | undefined) => {
+        stream.#pauseAt = Math.min(bytes ?? stream.maxBufferSize, stream.maxBufferSize);
+        if (!stream.#paused && stream.#in.length >= stream.#pauseAt) {
+          stream.#paused = true;
+          stream.#readable.pause();
+        }
+        stream.#consumed();
+      },
       failure: () => stream.#failure,
     });
   }
