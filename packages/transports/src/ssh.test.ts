@@ -301,7 +301,7 @@ describe.skipIf(!sshd.available)('SSH tunnel through a real sshd', () => {
         target.next(),
       ]);
       const peer = new Stream(socket);
-      const sshClosed = once(stream.client, 'close');
+      const sshClosed = once(stream.client as NonNullable<typeof stream.client>, 'close');
       await stream.writeAll('bye');
       await stream.close();
       await sshClosed;
@@ -341,6 +341,23 @@ describe.skipIf(!sshd.available)('SSH tunnel through a real sshd', () => {
       await stream.close();
     } finally {
       relay.close();
+      await target.close();
+    }
+  });
+});
+
+describe('TunneledSocketStream over a tunnel made elsewhere', () => {
+  it('wraps any Duplex that leads to the target (e.g. a proxied socket)', async () => {
+    const target = await tcpTarget((socket) => socket.pipe(socket));
+    try {
+      const socket = tcpConnect(target.port, '127.0.0.1');
+      await once(socket, 'connect');
+      const stream = new TunneledSocketStream(socket);
+      expect(stream.client).toBeUndefined();
+      await stream.writeAll('through a proxy');
+      expect(decoder.decode(await stream.readExactly(15))).toBe('through a proxy');
+      await stream.close();
+    } finally {
       await target.close();
     }
   });

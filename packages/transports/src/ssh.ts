@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import {
   AuthenticationError,
   ConnectError,
@@ -95,22 +96,24 @@ function mapSshError(
 
 /** A stream to `target` through an SSH server; closing it closes the tunnel and the connection. */
 export class TunneledSocketStream extends Stream {
-  /** The SSH connection (one per stream). */
-  readonly client: Client;
-  /** The forwarded channel. */
-  readonly channel: ClientChannel;
+  /** The SSH connection (one per stream); undefined for a tunnel made elsewhere. */
+  readonly client: Client | undefined;
+  /** The forwarded channel; undefined for a tunnel made elsewhere. */
+  readonly channel: ClientChannel | undefined;
 
-  constructor(
-    duplex: SshChannelDuplex,
-    options: IdleTimeouts & { maxBufferSize?: number | undefined } = {},
-  ) {
+  /**
+   * Wraps a tunnel that is already open: the channel `connect()` opened, or any Duplex that
+   * leads to the target (a proxied socket, an ssh2 channel of your own, …), as the seed's
+   * `TunneledSocketStream(sock)` does.
+   */
+  constructor(tunnel: Duplex, options: IdleTimeouts & { maxBufferSize?: number | undefined } = {}) {
     super(
-      duplex,
+      tunnel,
       options.maxBufferSize === undefined ? {} : { maxBufferSize: options.maxBufferSize },
     );
-    this.client = duplex.client;
-    this.channel = duplex.channel;
-    watchIdle(this, duplex, options);
+    this.client = tunnel instanceof SshChannelDuplex ? tunnel.client : undefined;
+    this.channel = tunnel instanceof SshChannelDuplex ? tunnel.channel : undefined;
+    watchIdle(this, tunnel, options);
   }
 
   /** Connects to the SSH server, verifies it, logs in and opens the tunnel to `options.target`. */
