@@ -147,6 +147,16 @@ describe('Channel', () => {
     await sending;
   });
 
+  it('a send accepted early that later fails is reported by the next call', async () => {
+    const [a, b] = pair();
+    const tx = new Channel(a, { compress: 'deflate' });
+    b.destroy();
+    // Accepted at once (compression runs ahead), written later, into a dead peer.
+    await tx.send(Buffer.from(text)).catch(() => {});
+    await expect(tx.flush()).rejects.toThrow();
+    await expect(tx.send('after')).rejects.toThrow();
+  });
+
   it('fileno() is the stream’s (-1 in memory)', () => {
     const [a] = pair();
     expect(new Channel(a).fileno()).toBe(-1);

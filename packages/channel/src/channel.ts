@@ -9,6 +9,7 @@ import {
   ConnectionLostError,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_TIMEOUT,
+  MAX_BUFFER_SIZE,
   StreamClosedError,
 } from '@sluice/stream-core';
 import { encodeBatch } from './batch.js';
@@ -65,6 +66,8 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private readFailure: unknown;
   private writeChain: Promise<void> = Promise.resolve();
   private inFlight = 0;
+  private queuedBytes = 0;
+  private readonly writeBound: number;
   private writeFailure: unknown;
   private closing: Promise<void> | undefined;
   private recvChain: Promise<unknown> = Promise.resolve();
@@ -75,6 +78,8 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     this.codec = new MessageCodec(options);
     this.decoder = this.codec.frameDecoder();
     this.writable = nodeWritableOf(stream);
+    const bound = (stream as { maxBufferSize?: unknown }).maxBufferSize;
+    this.writeBound = typeof bound === 'number' ? bound : MAX_BUFFER_SIZE;
     const batch = options.batch;
     this.batchMaxMessage = 0;
     if (batch !== undefined && batch !== false) {
@@ -132,6 +137,13 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   async flush(): Promise<void> {
     if (this.batcher) await this.batcher.flush();
     await this.writeChain;
+    // A transport that failed after taking the bytes: they are lost, say so.
+    const errored = this.writable?.errored;
+    if (errored) {
+      this.writeFailure ??= new ConnectionLostError(`the transport failed: ${errored.message}`, {
+        cause: errored,
+      });
+    }
     if (this.writeFailure) throw this.writeFailure;
   }
 
@@ -145,51 +157,59 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     return this.enqueue(encodeBatch(messages), FLAG_BATCH);
   }
 
-  // Writes happen strictly in order: each waits for the one before it. With nothing in
-  // flight and no async layer, a message is written at once (no promise round trips).
+  // Writes happen strictly in order. With nothing in flight and no async layer, a message
+  // is written at once. Otherwise its encoding (compression on the thread pool) starts now,
+  // overlapping the messages before it, and its write waits its turn; `send` resolves as
+  // soon as the bytes waiting their turn are within the stream's write bound.
   private enqueue(payload: Uint8Array, flags: number): Promise<void> {
-    if (this.inFlight > 0 || this.writeFailure !== undefined || !this.writable) {
-      return this.chain(() => this.transmit(payload, flags));
-    }
-    let wait: Promise<void> | undefined;
+    if (this.writeFailure !== undefined) return Promise.reject(this.writeFailure);
+    let encoded: Uint8Array[] | Promise<Uint8Array[]>;
     try {
-      const encoded = this.codec.encode(payload, flags);
-      if (!Array.isArray(encoded)) {
-        return this.chain(async () => this.writeNow(await encoded));
+      encoded = this.codec.encode(payload, flags);
+      if (Array.isArray(encoded) && this.inFlight === 0 && this.writable) {
+        const wait = this.writeNow(encoded);
+        return wait === undefined ? RESOLVED : this.chain(() => wait, 0);
       }
-      wait = this.writeNow(encoded);
     } catch (error) {
       this.writeFailure ??= error;
       return Promise.reject(error);
     }
-    return wait === undefined ? RESOLVED : this.chain(() => wait);
+    if (!Array.isArray(encoded)) encoded.catch(() => {}); // reported through the chain
+    const done = this.chain(async () => this.write(await encoded), payload.length);
+    if (this.queuedBytes <= this.writeBound) {
+      done.catch(() => {}); // recorded as writeFailure, reported by the next call
+      return RESOLVED;
+    }
+    return done;
   }
 
-  private chain(task: () => Promise<void> | undefined): Promise<void> {
+  private chain(task: () => Promise<void> | undefined, bytes: number): Promise<void> {
     this.inFlight++;
-    const next = this.writeChain.then(task);
-    this.writeChain = next.then(
-      () => {
-        this.inFlight--;
-      },
-      (error: unknown) => {
-        this.inFlight--;
-        this.writeFailure ??= error;
-      },
-    );
+    this.queuedBytes += bytes;
+    const next = this.writeChain.then(() => {
+      if (this.writeFailure !== undefined) throw this.writeFailure;
+      return task();
+    });
+    const settle = (): void => {
+      this.inFlight--;
+      this.queuedBytes -= bytes;
+    };
+    this.writeChain = next.then(settle, (error: unknown) => {
+      settle();
+      this.writeFailure ??= error;
+    });
     return next;
+  }
+
+  private write(parts: Uint8Array[]): Promise<void> | undefined {
+    if (this.writable) return this.writeNow(parts);
+    return (async () => {
+      for (const part of parts) await this.stream.writeAll(part);
+    })();
   }
 
   private writeNow(parts: Uint8Array[]): Promise<void> | undefined {
     return writeParts(this.stream, this.writable!, parts);
-  }
-
-  private async transmit(payload: Uint8Array, flags: number): Promise<void> {
-    if (this.writeFailure) throw this.writeFailure;
-    const encoded = this.codec.encode(payload, flags);
-    const parts = Array.isArray(encoded) ? encoded : await encoded;
-    if (this.writable) return this.writeNow(parts);
-    for (const part of parts) await this.stream.writeAll(part);
   }
 
   // --- receiving --------------------------------------------------------------------

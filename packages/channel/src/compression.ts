@@ -145,8 +145,10 @@ export async function decompress(
   try {
     if (data.length <= DECOMPRESS_SYNC_LIMIT)
       return call.decompress(data, { maxOutputLength: cap });
-    // Large inputs usually mean large outputs: bigger output chunks halve the time.
-    const options = { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(ASYNC_CHUNK, cap)) };
+    // Output chunks sized to the likely output: fewer of them for large messages, no 1 MiB
+    // buffer for a small one.
+    const chunk = Math.min(ASYNC_CHUNK, Math.max(16 * 1024, data.length * 8));
+    const options = { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(chunk, cap)) };
     return await zlibLimiter.run(() => call.decompressAsync(data, options));
   } catch (cause) {
     throw decompressionError(cause, algorithm, maxOutputLength);
