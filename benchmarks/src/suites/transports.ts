@@ -1,7 +1,6 @@
 // 64 MiB one way through sluice's tcp, tls and unix streams, against the limit: the same
 // bytes through a raw `net`/`tls` socket pair written with drain and read with 'data'
-// events. sluice sends with the awaitable face (writeAll) and reads with the non-blocking
-// one (read + poll), so both faces' costs are in the figure.
+// events. sluice sends with `writeAll` and reads by async iteration.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { pathToFileURL } from 'node:url';
 import type { NodeBackedStream } from '@sluice/stream-core';
 import {
   createSslStream,
@@ -34,13 +34,20 @@ async function sluiceSend(stream: NodeBackedStream): Promise<void> {
   for (let sent = 0; sent < TOTAL; sent += CHUNK) await stream.writeAll(payload);
 }
 
+// Chunks as they arrived (async iteration hands out the buffered chunks themselves: no copy).
+// `read(n)` would join several buffered chunks into one new buffer when n spans them.
+const iterators = new WeakMap<NodeBackedStream, AsyncIterator<Uint8Array>>();
 async function sluiceReceive(stream: NodeBackedStream): Promise<void> {
+  let it = iterators.get(stream);
+  if (!it) {
+    it = stream[Symbol.asyncIterator]();
+    iterators.set(stream, it);
+  }
   let got = 0;
   while (got < TOTAL) {
-    const chunk = stream.read(TOTAL - got);
-    if (chunk === null) throw new Error('stream ended early');
-    if (chunk.length === 0) await stream.poll(60_000);
-    else got += chunk.length;
+    const next = await it.next();
+    if (next.done) throw new Error('stream ended early');
+    got += next.value.length;
   }
 }
 
@@ -229,3 +236,53 @@ const unix = transportCase('unix socket', {
 });
 
 export const suite: BenchSuite = { name: 'transports', cases: [tcp, tls, unix] };
+
+/** Median of a list of numbers. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? 0;
+}
+
+/**
+ * `node dist/suites/transports.js`: the same cases measured interleaved (sluice, limit,
+ * sluice, …) with medians, and the CPU time each side spends per 64 MiB — figures that hold
+ * up better than back-to-back timing on a machine shared with other work.
+ */
+async function interleaved(rounds: number): Promise<void> {
+  console.log(
+    '| case | sluice MiB/s (median) | limit MiB/s (median) | ratio | CPU ms / 64 MiB sluice | limit | CPU ratio |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const c of suite.cases) {
+    await c.setup?.();
+    try {
+      const wall: Record<'sluice' | 'limit', number[]> = { sluice: [], limit: [] };
+      const cpu = { sluice: 0, limit: 0 };
+      for (let round = -2; round < rounds; round++) {
+        for (const side of ['sluice', 'limit'] as const) {
+          const task = c[side];
+          if (!task) continue;
+          const cpu0 = process.cpuUsage();
+          const t0 = performance.now();
+          await task();
+          const ms = performance.now() - t0;
+          const used = process.cpuUsage(cpu0);
+          if (round < 0) continue; // warm-up
+          wall[side].push(64 / (ms / 1000));
+          cpu[side] += (used.user + used.system) / 1000 / rounds;
+        }
+      }
+      const s = median(wall.sluice);
+      const l = median(wall.limit);
+      console.log(
+        `| ${c.name} | ${s.toFixed(0)} | ${l.toFixed(0)} | ${(s / l).toFixed(2)}x | ${cpu.sluice.toFixed(0)} | ${cpu.limit.toFixed(0)} | ${(cpu.limit / cpu.sluice).toFixed(2)}x |`,
+      );
+    } finally {
+      await c.teardown?.();
+    }
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await interleaved(Number(process.env.BENCH_ROUNDS ?? 15));
+}
