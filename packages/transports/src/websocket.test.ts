@@ -382,6 +382,21 @@ describe('WebSocket specifics', () => {
     }
   });
 
+  it('listens and connects over IPv6 loopback, with the address bracketed in the URL', async () => {
+    const listener = await listenWebSocket({ host: '::1', path: '/v6' });
+    try {
+      expect(listener.url).toMatch(/^ws:\/\/\[::1\]:\d+\/v6$/);
+      const accepted = listener.accept();
+      const client = await connectWebSocket(listener.url);
+      const server = await accepted;
+      await client.writeAll('six');
+      expect(decoder.decode(await server.readExactly(3))).toBe('six');
+      await Promise.all([client.close(), server.close()]);
+    } finally {
+      await listener.close();
+    }
+  });
+
   it('rejects URLs that are not ws:// or wss://', async () => {
     await expect(connectWebSocket('http://127.0.0.1:1/')).rejects.toBeInstanceOf(ConnectError);
   });
