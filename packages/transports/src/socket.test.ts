@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { NodeBackedStream } from '@sluice/stream-core';
-import { ConnectError } from '@sluice/stream-core';
-import { describe, expect, it } from 'vitest';
+import { ConnectError, TimeoutError } from '@sluice/stream-core';
+import { describe, expect, it, vi } from 'vitest';
 import { startBlackhole } from './compliance/blackhole.js';
 import { runComplianceSuite } from './compliance/index.js';
 import { freePort, portOf } from './compliance/ports.js';
@@ -108,6 +108,56 @@ describe('tcp socket options', () => {
     } finally {
       await Promise.all([stream.close(), server.close(), listener.close()]);
     }
+  });
+});
+
+describe('tcp timeouts', () => {
+  it('read-idle time counts only while our reader has nothing buffered', async () => {
+    const listener = await listenTcp();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    try {
+      const client = await SocketStream.connect('127.0.0.1', portOf(listener), {
+        readTimeoutMs: 100,
+      });
+      const server = await listener.accept();
+      await server.writeAll('unread');
+      expect(await client.poll(5000)).toBe(true);
+      // Ten timeouts' worth of silence, but the bytes wait on us, not on the peer.
+      vi.advanceTimersByTime(1000);
+      expect(client.socket.destroyed).toBe(false);
+      expect(client.read(100)?.toString()).toBe('unread');
+      // Now we wait on the peer, and it stays silent.
+      vi.advanceTimersByTime(200);
+      const failure = await client.readExactly(1).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(TimeoutError);
+      expect((failure as TimeoutError).timeoutMs).toBe(100);
+      await Promise.all([client.close(), server.close()]);
+    } finally {
+      vi.useRealTimers();
+      await listener.close();
+    }
+  });
+
+  it('a peer that stops reading fails the writer with TimeoutError after writeTimeoutMs', async () => {
+    const listener = await listenTcp();
+    const client = await SocketStream.connect('127.0.0.1', portOf(listener), {
+      writeTimeoutMs: 200,
+      readTimeoutMs: 0,
+    });
+    // The server never reads: its buffer, then both kernel buffers fill, then nothing moves.
+    const server = await listener.accept();
+    const chunk = new Uint8Array(256 * 1024);
+    let failure: unknown;
+    for (let sent = 0; sent < 256 * 1024 * 1024 && failure === undefined; sent += chunk.length) {
+      failure = await client.writeAll(chunk).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    }
+    expect(failure).toBeInstanceOf(TimeoutError);
+    expect((failure as TimeoutError).timeoutMs).toBe(200);
+    expect((failure as Error).message).toMatch(/write timeout/);
+    await Promise.all([client.close(), server.close(), listener.close()]);
   });
 });
 
