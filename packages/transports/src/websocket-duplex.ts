@@ -119,9 +119,14 @@ export class WebSocketDuplex extends Duplex {
   }
 
   private ping(): void {
-    if (this.socket.readyState !== WebSocket.OPEN || this.livenessTimer) return;
+    // While our reader is behind, the socket is paused and a pong cannot be read: no verdict.
+    if (this.socket.readyState !== WebSocket.OPEN || this.livenessTimer || this.socket.isPaused) {
+      return;
+    }
     this.socket.ping();
     this.livenessTimer = setTimeout(() => {
+      this.livenessTimer = undefined;
+      if (this.socket.isPaused) return;
       this.fail(
         new TimeoutError(
           `WebSocket peer did not answer a ping within ${this.livenessTimeoutMs} ms`,

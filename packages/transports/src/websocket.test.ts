@@ -310,6 +310,29 @@ describe('WebSocket specifics', () => {
     }
   });
 
+  it('does not time out a peer whose pongs wait behind our own slow reader', async () => {
+    const { client, server, cleanup } = await pairOver(
+      {},
+      { pingIntervalMs: 10, livenessTimeoutMs: 20 },
+    );
+    try {
+      const total = 8 * 1024 * 1024;
+      const sending = (server as NodeBackedStream).writeAll(new Uint8Array(total));
+      // Our reader takes nothing until the socket is paused by backpressure…
+      const socket = serverDuplex(client).socket;
+      while (!socket.isPaused) await new Promise((resolve) => setImmediate(resolve));
+      // …and then for many liveness periods: a pong cannot be read meanwhile, which must not
+      // count as a dead peer. (This waits on purpose: it checks that nothing fires.)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      let got = 0;
+      while (got < total) got += (await client.readExactly(Math.min(1 << 20, total - got))).length;
+      await sending;
+      expect(got).toBe(total);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('keeps a connection whose peer answers pings, with no data flowing', async () => {
     const { client, server, cleanup } = await pairOver(
       {},
