@@ -4,6 +4,7 @@
 // only hands the same payload slices to the sinks: no header parsing at all.
 import { createRequire } from 'node:module';
 import { Readable, Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { demux } from '@sluice/docker-demux';
 import type { BenchCase, BenchSuite } from '../harness.js';
 
@@ -146,3 +147,36 @@ export const suite: BenchSuite = {
     benchCase('one 64 MiB frame, 64 KiB chunks', 64 * MiB, 64 * MiB + 8, { peer: 100, limit: 0.8 }),
   ],
 };
+
+/**
+ * A check that holds up on a busy machine: CPU time (user + system of this process) per
+ * iteration, sluice and the limit alternated for `rounds` rounds; prints the median ratio.
+ * Run the file itself to get them: `node benchmarks/dist/suites/docker-demux.js`.
+ */
+export async function cpuTimeRatios(rounds = 7): Promise<void> {
+  const perIteration = async (task: () => Promise<void> | void, n: number): Promise<number> => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < n; i++) await task();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n;
+  };
+  for (const c of suite.cases) {
+    const limit = c.limit;
+    if (!limit) continue;
+    // About 100 ms of CPU per measurement, after a warm-up that also calibrates.
+    const n = Math.max(3, Math.round(100_000 / Math.max(1, await perIteration(c.sluice, 20))));
+    await perIteration(limit, n);
+    const ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const sluice = await perIteration(c.sluice, n);
+      ratios.push((await perIteration(limit, n)) / sluice);
+    }
+    ratios.sort((a, b) => a - b);
+    const median = ratios[Math.floor(rounds / 2)]!;
+    console.log(`${c.name}: sluice/limit by CPU time, median of ${rounds}: ${median.toFixed(2)}x`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await cpuTimeRatios();
+}
