@@ -198,6 +198,8 @@ export class Pump implements Selectable {
       const step = (): void => {
         if (settled) return;
         try {
+          // Bytes only enter the pump's care when the source delivers (a readiness change,
+          // so a step); moving them on keeps or lowers the total: the peak is seen here.
           this.#sample();
           const failed = toHooks?.failure();
           if (failed) throw failed;
@@ -219,7 +221,6 @@ export class Pump implements Selectable {
             } else if (!this.#give(chunk)) {
               this.#carry = chunk;
             }
-            this.#sample();
           }
         } catch (err) {
           settle(toStreamError(err));
