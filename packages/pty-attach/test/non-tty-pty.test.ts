@@ -54,6 +54,18 @@ describe.skipIf(!engine.available)('non-TTY sessions, typed at a real pty', () =
     expect(await run.result()).toEqual({ exitCode: 137, detached: false });
   });
 
+  it('run: signals to the attaching process go to the container (signal proxy)', async () => {
+    const script = 'trap "echo got-TERM; exit 3" TERM; echo ready; while true; do sleep 0.1; done';
+    const id = await containers.create(['sh', '-c', script]);
+    const run = new PtyRun({ op: 'attach', container: id, interactive: false });
+    const pid = await run.pid();
+    await run.waitFor('ready');
+    process.kill(pid, 'SIGTERM');
+    await run.waitFor('got-TERM');
+    // The process stayed to report the container's status instead of dying of the signal.
+    expect(await run.result()).toEqual({ exitCode: 3, detached: false });
+  });
+
   it('exec: non-interactive tail -f streams, Enter is ignored', async () => {
     await docker
       .getContainer(running)

@@ -153,6 +153,24 @@ describe.skipIf(!engine.available)('sessions driven by a program', () => {
     expect(await containers.isRunning(id)).toBe(true);
   });
 
+  it('logs: true replays the output from before the attach', async () => {
+    const id = await containers.create(['sh', '-c', 'echo early-line; exec sleep 600']);
+    await docker.getContainer(id).start();
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const logs = await docker.getContainer(id).logs({ stdout: true });
+      if (logs.toString().includes('early-line')) break;
+      if (Date.now() > deadline) throw new Error('the container never printed early-line');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const stdout = sink();
+    const session = attach(docker, id, { stdin: null, stdout, stderr: sink(), logs: true });
+    while (!stdout.text().includes('early-line')) await new Promise((r) => setTimeout(r, 20));
+    session.detach();
+    expect(await session.result).toEqual({ exitCode: 0, detached: true });
+    expect(stdout.text()).toBe('early-line\n');
+  });
+
   it('an invalid detach-keys spec rejects with the CLI text', async () => {
     const session = exec(docker, running, ['true'], { stdin: null, detachKeys: 'ctrl-a,x,ctrl-' });
     await expect(session.result).rejects.toThrow(DetachKeysError);
