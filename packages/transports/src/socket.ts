@@ -70,8 +70,9 @@ function describeSocket(socket: Socket): string {
   if (socket.remotePort !== undefined && socket.remoteAddress !== undefined) {
     return `${scheme}://${hostPort(socket.remoteAddress, socket.remotePort)}`;
   }
+  // Unix sockets have no remote address; the client side knows the path it connected to.
   const path = (socket as { _pipeName?: unknown })._pipeName;
-  return typeof path === 'string' ? `unix://${path}` : scheme;
+  return typeof path === 'string' ? `unix://${path}` : 'unix socket';
 }
 
 /** Resolved keepalive settings, in ms. */

@@ -52,6 +52,18 @@ describe('createPipeStream', () => {
     await stream.close();
   });
 
+  it('a child that closes stdout but lives on ends the stream cleanly after the grace period', async () => {
+    const stream = await createPipeStream(['sh', '-c', 'printf bye; exec >&-; sleep 30'], {
+      exitGraceMs: 100,
+    });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('bye');
+    expect(stream.exitCode).toBeNull();
+    await stream.close();
+    expect((await stream.exited).signal).toBe('SIGTERM');
+  });
+
   it('close() ends stdin and reaps a child that exits on end of input', async () => {
     const stream = await createPipeStream(['cat']);
     await stream.close();

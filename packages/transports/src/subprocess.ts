@@ -47,18 +47,28 @@ export class SubprocessStream extends PipeStream {
   #stopping = false;
 
   constructor(child: Child, options: SubprocessOptions = {}) {
+    // 'exit': the child is gone and reaped ('close' would also wait for every process that
+    // inherited its stdio).
     const exited = new Promise<ExitStatus>((resolve) => {
-      child.once('close', (code, signal) => resolve({ code, signal }));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
     });
+    const graceMs = options.exitGraceMs ?? 2000;
     super(child.stdout, child.stdin, {
       readTimeoutMs: options.readTimeoutMs,
       writeTimeoutMs: options.writeTimeoutMs,
       ...(options.maxBufferSize === undefined ? {} : { maxBufferSize: options.maxBufferSize }),
       hooks: {
         // stdout ended: report a child that died or failed instead of a clean end of stream.
+        // A child that closes stdout and lives on ends the stream cleanly after the grace period.
         beforeEnd: async () => {
-          const status = await this.exited;
-          if (this.#stopping || (status.code === 0 && status.signal === null)) return undefined;
+          const status = await Promise.race([
+            this.exited,
+            new Promise<undefined>((resolve) =>
+              setTimeout(() => resolve(undefined), graceMs).unref(),
+            ),
+          ]);
+          if (!status || this.#stopping) return undefined;
+          if (status.code === 0 && status.signal === null) return undefined;
           return new ConnectionLostError(`${this.#describe()} ${this.#exitText(status)}`);
         },
         release: () => {
@@ -69,13 +79,14 @@ export class SubprocessStream extends PipeStream {
     });
     this.child = child;
     this.stderr = child.stderr;
-    this.#graceMs = options.exitGraceMs ?? 2000;
+    this.#graceMs = graceMs;
     const keep = options.stderrTail ?? 8192;
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       this.#stderrTail = (this.#stderrTail + text).slice(-keep);
     });
     child.stdin.on('error', () => {}); // EPIPE is reported through the Stream
+    child.on('error', () => {}); // a failed kill(); the exit status tells the rest
     this.exited = exited.then((status) => {
       this.#status = status;
       return status;
@@ -145,10 +156,7 @@ export async function createPipeStream(
     ...(options.env === undefined ? {} : { env: options.env }),
   });
   await new Promise<void>((resolve, reject) => {
-    child.once('spawn', () => {
-      child.off('error', reject);
-      resolve();
-    });
+    child.once('spawn', () => resolve());
     child.once('error', (error) =>
       reject(new ConnectError(`cannot start ${command}: ${error.message}`, { cause: error })),
     );
