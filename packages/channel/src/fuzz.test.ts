@@ -3,11 +3,14 @@
 import {
   BufferOverflowError,
   CompressionError,
+  ConnectionLostError,
   ProtocolError,
   StreamError,
 } from '@sluice/stream-core';
+import { createStreamPair } from '@sluice/stream-core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Channel } from './channel.js';
 import { encodeMessages, MessageCodec } from './codec.js';
 
 const MAX = 256 * 1024;
@@ -103,6 +106,51 @@ describe('receiver fuzzing', () => {
         expect(await feed(wire, cuts)).toBe(4);
       }),
       { numRuns: 300, interruptAfterTimeLimit: 4000 },
+    );
+  });
+});
+
+describe('receiver fuzzing through a Channel over a stream pair', () => {
+  it('random bytes written in random pieces end in messages then a typed error', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 512 }), { maxLength: 8 }),
+        fc.boolean(),
+        async (pieces, plausible) => {
+          const [a, b] = createStreamPair();
+          try {
+            const rx = new Channel(b, { maxMessageSize: MAX });
+            // Half the cases start with a valid version byte, to get past the first check.
+            if (plausible && pieces[0]) pieces[0][0] = 1;
+            const writing = (async () => {
+              for (const piece of pieces) await a.writeAll(piece);
+              await a.close();
+            })();
+            for (;;) {
+              const result = await rx.recv().then(
+                (m) => m,
+                (e: unknown) => e,
+              );
+              if (result instanceof Uint8Array) {
+                expect(result.length).toBeLessThanOrEqual(MAX);
+                continue;
+              }
+              expect(
+                result instanceof ConnectionLostError ||
+                  result instanceof ProtocolError ||
+                  result instanceof BufferOverflowError ||
+                  result instanceof CompressionError,
+              ).toBe(true);
+              break;
+            }
+            await writing.catch(() => {});
+          } finally {
+            a.destroy();
+            b.destroy();
+          }
+        },
+      ),
+      { numRuns: 300, interruptAfterTimeLimit: 8000 },
     );
   });
 });
