@@ -17,21 +17,6 @@ server.listen({ host: process.argv[1], port: 0, backlog: 1 }, () => {
   process.stdout.write(String(server.address().port) + '\\n');
 });`;
 
-function connects(host: string, port: number, ms: number): Promise<Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.on('error', () => {});
-    const timer = setTimeout(() => resolve(undefined), ms);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    fillers.push(socket);
-  });
-}
-
-let fillers: Socket[] = [];
-
 /** Starts a blackhole on `host` (an IPv4 or IPv6 loopback address). */
 export async function startBlackhole(host = '127.0.0.1'): Promise<Blackhole> {
   const child: ChildProcess = spawn(process.execPath, ['-e', LISTEN, host], {
@@ -46,17 +31,29 @@ export async function startBlackhole(host = '127.0.0.1'): Promise<Blackhole> {
     child.once('exit', (code) => reject(new Error(`blackhole listener exited (${code})`)));
   });
   child.kill('SIGSTOP');
-  fillers = [];
-  // Fill the accept queue: connects succeed until it is full, then hang.
-  for (let i = 0; i < 16; i++) {
-    if (!(await connects(host, port, 250))) break;
-  }
-  const mine = fillers;
+  // Fill the accept queue (Linux holds backlog + 1 = 2 connections nobody accepted); the SYNs
+  // of the other fillers, and of every later connect, are dropped while it stays full.
+  const fillers: Socket[] = [];
+  let connected = 0;
+  await new Promise<void>((resolve) => {
+    const giveUp = setTimeout(resolve, 2000); // a kernel that queues fewer: go on with what is full
+    for (let i = 0; i < 8; i++) {
+      const socket = connect({ host, port });
+      socket.on('error', () => {});
+      socket.once('connect', () => {
+        if (++connected >= 2) {
+          clearTimeout(giveUp);
+          resolve();
+        }
+      });
+      fillers.push(socket);
+    }
+  });
   return {
     host,
     port,
     stop: async () => {
-      for (const socket of mine) socket.destroy();
+      for (const socket of fillers) socket.destroy();
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
