@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { LookupFunction } from 'node:net';
 import type { NodeBackedStream } from '@sluice/stream-core';
 import { ConnectError, TimeoutError } from '@sluice/stream-core';
 import { describe, expect, it, vi } from 'vitest';
@@ -108,6 +109,31 @@ describe('tcp socket options', () => {
     } finally {
       await Promise.all([stream.close(), server.close(), listener.close()]);
     }
+  });
+});
+
+describe('tcp dual-stack', () => {
+  // A name with an IPv6 and an IPv4 address, as most hosts have; only IPv4 listens.
+  const dualStack: LookupFunction = (_name, options, callback) => {
+    const all = [
+      { address: '::1', family: 6 },
+      { address: '127.0.0.1', family: 4 },
+    ].filter((a) => !options.family || a.family === options.family);
+    if (options.all) (callback as (e: null, a: typeof all) => void)(null, all);
+    else callback(null, all[0]?.address ?? '', all[0]?.family ?? 4);
+  };
+
+  it('by default tries every address of a name, so an IPv4-only server is reached', async () => {
+    const listener = await listenTcp({ host: '127.0.0.1' });
+    const port = portOf(listener);
+    const stream = await SocketStream.connect('dual.test', port, { lookup: dualStack });
+    expect(stream.socket.remoteAddress).toBe('127.0.0.1');
+    const server = await listener.accept();
+    // ipv6: true keeps to the IPv6 address, where nobody listens.
+    await expect(
+      SocketStream.connect('dual.test', port, { lookup: dualStack, ipv6: true }),
+    ).rejects.toBeInstanceOf(ConnectError);
+    await Promise.all([stream.close(), server.close(), listener.close()]);
   });
 });
 

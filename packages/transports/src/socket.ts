@@ -1,6 +1,12 @@
 // TCP: `SocketStream` (a stream-core Stream over a net.Socket, also the base of the TLS and
 // Unix streams), `SocketStream.connect`, and the TCP listener.
-import { createServer, isIP, connect as netConnect, type Socket } from 'node:net';
+import {
+  createServer,
+  isIP,
+  type LookupFunction,
+  connect as netConnect,
+  type Socket,
+} from 'node:net';
 import { Stream } from '@sluice/stream-core';
 import { whenConnected } from './connecting.js';
 import { emitTypedErrors, toStreamError } from './errors-map.js';
@@ -38,6 +44,8 @@ export interface TcpConnectOptions extends SocketStreamOptions {
   signal?: AbortSignal;
   /** Local address to connect from. */
   localAddress?: string;
+  /** Name resolver (default `dns.lookup`), e.g. to resolve through a custom table. */
+  lookup?: LookupFunction;
 }
 
 /** Options of `listenTcp`. */
@@ -133,6 +141,7 @@ export class SocketStream extends Stream {
         autoSelectFamily: family === 0,
         allowHalfOpen: true,
         ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        ...(options.lookup ? { lookup: options.lookup } : {}),
       });
     } catch (error) {
       throw toStreamError(error, 'connect', target);

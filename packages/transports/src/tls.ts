@@ -140,6 +140,7 @@ export async function createSslStream(
     autoSelectFamily: family === 0,
     allowHalfOpen: true,
     ...credentials(options),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
     ...(servername ? { servername } : {}),
     ...(options.alpnProtocols ? { ALPNProtocols: options.alpnProtocols } : {}),
     rejectUnauthorized: options.rejectUnauthorized ?? true,
