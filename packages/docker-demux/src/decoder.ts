@@ -1,8 +1,9 @@
 // The incremental push decoder. Chunks go in, payloads come out through one callback, in order.
 // The hot path is a single loop over offsets: a header that lies inside the chunk is read in
-// place, a payload that lies inside the chunk is handed out as a view of it (no copy), and the
-// only state kept between chunks is a partial header (8 bytes, preallocated) and the frame in
-// progress. Nothing recurses, so the stack depth is the same for one frame or a million.
+// place, a payload that lies inside the chunk is handed out as a view of it (no copy), and
+// the only state kept between chunks is a partial header (an 8-byte buffer, made once) and
+// the frame in progress. Nothing recurses: the stack depth is the same for one frame or a
+// million.
 import { BufferOverflowError, DaemonError, ProtocolError } from '@sluice/stream-core';
 import {
   DEFAULT_MAX_FRAME_SIZE,
@@ -58,7 +59,8 @@ export class FrameDecoder {
   /** Whether spanning payloads are handed out in pieces. */
   readonly partial: boolean;
   private readonly onFrame: FrameHandler;
-  private readonly header: Buffer = Buffer.alloc(HEADER_SIZE);
+  /** A header split across chunks is gathered here (allocated the first time one is). */
+  private header: Buffer | null = null;
   private headerFill = 0;
   /** Stream id of the frame whose payload is being read. */
   private streamId = 0;
@@ -174,8 +176,9 @@ export class FrameDecoder {
       at = pos;
       pos += HEADER_SIZE;
     } else {
-      // Gather a header split across chunks in the preallocated 8 bytes.
+      // Gather a header split across chunks in an 8-byte buffer kept for the purpose.
       const take = Math.min(HEADER_SIZE - this.headerFill, len - pos);
+      this.header ??= Buffer.allocUnsafe(HEADER_SIZE);
       chunk.copy(this.header, this.headerFill, pos, pos + take);
       this.headerFill += take;
       pos += take;
