@@ -119,8 +119,9 @@ export class Session {
   }
 
   /**
-   * Runs the copying over `socket` with the terminal raw and resizes wired; resolves with
-   * whether the session detached. For attach/exec implementations.
+   * Runs the copying over `connection` with the terminal raw and resizes wired; resolves with
+   * whether the session detached (and the last short output chunk, for exec's exit code).
+   * For attach/exec implementations.
    */
   async pump(
     io: ResolvedIo,
@@ -147,6 +148,8 @@ export class Session {
       // The CLI gives the terminal back as soon as input is over.
       onInputDone: () => term.restore(),
     });
+    // Awaited below, after the resizes: until then a failure must not count as unhandled.
+    copy.done.catch(() => undefined);
     this.#stop = copy.stop;
     if (this.#stopRequested) copy.stop();
     let unwatch = (): void => {};
