@@ -19,9 +19,16 @@ import { toStreamError } from './to-stream-error.js';
 export interface StreamOptions {
   /** Bound of the read buffer and of the write queue, in bytes. Default `MAX_BUFFER_SIZE` (1 MiB). */
   maxBufferSize?: number;
+  /**
+   * Turns an error of the Node streams underneath into this stream's typed error (a transport
+   * knows what its socket's errors mean). Return undefined to fall back to the generic mapping.
+   */
+  mapError?: ((err: unknown) => StreamError | undefined) | undefined;
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+// What an awaitable call that did not need to wait returns: no async-function machinery.
+const DONE: Promise<void> = Promise.resolve();
 
 /**
  * Hooks `Pump.run` uses to move whole chunks between two `Stream`s without copies and
@@ -79,6 +86,10 @@ export class Stream implements NodeBackedStream {
   readonly #in = new ChunkQueue();
   readonly #out = new ChunkQueue();
   readonly #listeners = new Set<() => void>();
+  // This stream's own awaits (iteration, writeAll, readExactly, closeWrite): called once at the
+  // next readiness change, then dropped. No listener-set bookkeeping per wait.
+  #waiters: Array<() => void> = [];
+  readonly #mapError: ((err: unknown) => StreamError | undefined) | undefined;
   #paused = false;
   #eof = false;
   #failure: StreamError | undefined;
@@ -99,6 +110,7 @@ export class Stream implements NodeBackedStream {
     }
     this.maxBufferSize = max;
     this.#pauseAt = max;
+    this.#mapError = options.mapError;
     const resolved = resolveSource(source);
     this.#readable = resolved.readable;
     this.#writable = resolved.writable;
@@ -116,7 +128,7 @@ export class Stream implements NodeBackedStream {
     const r = this.#readable;
     const w = this.#writable;
     const onError = (err: unknown): void => {
-      this.#failure ??= toStreamError(err);
+      this.#failure ??= this.#typed(err);
       this.#notify();
     };
     r.on('data', (chunk: Buffer | Uint8Array | string) => {
@@ -148,7 +160,19 @@ export class Stream implements NodeBackedStream {
     else r.resume();
   }
 
+  #typed(err: unknown): StreamError {
+    return this.#mapError?.(err) ?? toStreamError(err);
+  }
+
+  // Called on every chunk in and out: costs two length checks when nobody waits.
   #notify(): void {
+    if (this.#waiters.length > 0) {
+      // A fresh list first: a waiter that must wait on re-registers for the next change.
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const wake of waiters) wake();
+    }
+    if (this.#listeners.size === 0) return;
     for (const listener of this.#listeners) {
       try {
         listener();
@@ -163,10 +187,7 @@ export class Stream implements NodeBackedStream {
 
   #changed(): Promise<void> {
     return new Promise((resolve) => {
-      const off = this.onReadiness(() => {
-        off();
-        resolve();
-      });
+      this.#waiters.push(resolve);
     });
   }
 
@@ -361,27 +382,48 @@ export class Stream implements NodeBackedStream {
    * Resolves once all of `data` is accepted within the write bound, waiting while the
    * destination applies backpressure. Whole chunks go straight to an idle destination.
    */
-  async writeAll(data: Uint8Array | string): Promise<void> {
-    let buf = toBuffer(data);
+  writeAll(data: Uint8Array | string): Promise<void> {
+    let rest: Buffer;
+    try {
+      rest = this.#place(toBuffer(data));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // Not an async function: when everything was taken at once (the usual case) no promise
+    // machinery runs; only a write that has to wait for room pays for it.
+    return rest.length === 0 ? DONE : this.#writeAllSlowly(rest);
+  }
+
+  // Places as much of `buf` as fits now (straight into an idle destination, else into the
+  // write queue); returns what is left.
+  #place(data: Buffer): Buffer {
+    let buf = data;
     for (;;) {
       this.#checkWritable();
-      if (buf.length === 0) return;
+      if (buf.length === 0) return buf;
       const w = this.#writable;
       if (this.#out.length === 0 && !w.writableNeedDrain) {
         const piece = buf.length > this.maxBufferSize ? buf.subarray(0, this.maxBufferSize) : buf;
         w.write(piece);
+        if (piece === buf) return EMPTY;
         buf = buf.subarray(piece.length);
         continue;
       }
       const room = this.maxBufferSize - this.#out.length;
-      if (room > 0) {
-        const piece = buf.length > room ? buf.subarray(0, room) : buf;
-        this.#out.push(piece);
-        buf = buf.subarray(piece.length);
-        this.#flush();
-        continue;
-      }
+      if (room <= 0) return buf;
+      const piece = buf.length > room ? buf.subarray(0, room) : buf;
+      this.#out.push(piece);
+      this.#flush();
+      if (piece === buf) return EMPTY;
+      buf = buf.subarray(piece.length);
+    }
+  }
+
+  async #writeAllSlowly(data: Buffer): Promise<void> {
+    let buf = data;
+    while (buf.length > 0) {
       await this.#changed();
+      buf = this.#place(buf);
     }
   }
 
@@ -403,7 +445,7 @@ export class Stream implements NodeBackedStream {
     if (!w.writableEnded && !w.destroyed) w.end();
     await new Promise<void>((resolve, reject) => {
       finished(w, { readable: false }, (err) => {
-        if (err && !w.writableFinished) reject(toStreamError(err));
+        if (err && !w.writableFinished) reject(this.#typed(err));
         else resolve();
       });
     });
@@ -477,20 +519,89 @@ export class Stream implements NodeBackedStream {
     return this.#writable;
   }
 
-  /** Yields chunks as they arrive, until end of stream; ends quietly when this side closes. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
-    for (;;) {
-      if (this.#closed) return;
+  /**
+   * Yields chunks as they arrive, until end of stream; ends quietly when this side closes.
+   * A buffered chunk comes back at once; a promise is made only when the reader must wait.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> & AsyncDisposable {
+    type Result = IteratorResult<Buffer, undefined>;
+    const doneResult: Result = { done: true, value: undefined };
+    let finished = false;
+    // The pending `next()` while the buffer is empty; later calls queue behind it.
+    let pending: Promise<Result> | undefined;
+    let settle: ((result: Result) => void) | undefined;
+    let fail: ((err: unknown) => void) | undefined;
+    // The next result if there is one now; undefined when the reader has to wait.
+    const poll = (): Result | undefined => {
+      if (finished || this.#closed) {
+        finished = true;
+        return doneResult;
+      }
       if (this.#in.length > 0) {
         const chunk = this.#in.takeChunk();
         this.#consumed();
-        yield chunk;
-        continue;
+        return { done: false, value: chunk };
       }
-      if (this.#failure) throw this.#failure;
-      if (this.#eof) return;
-      await this.#changed();
-    }
+      if (this.#failure) {
+        finished = true;
+        throw this.#failure;
+      }
+      if (this.#eof) {
+        finished = true;
+        return doneResult;
+      }
+      return undefined;
+    };
+    // A readiness change while a `next()` waits: settle it, or wait on.
+    const retry = (): void => {
+      const resolve = settle;
+      const reject = fail;
+      if (!resolve || !reject) return;
+      let result: Result | undefined;
+      try {
+        result = poll();
+      } catch (err) {
+        pending = settle = fail = undefined;
+        reject(err);
+        return;
+      }
+      if (result === undefined) {
+        this.#waiters.push(retry);
+        return;
+      }
+      pending = settle = fail = undefined;
+      resolve(result);
+    };
+    const again = (): Promise<Result> => iterator.next();
+    const iterator: AsyncIterableIterator<Buffer> & AsyncDisposable = {
+      next: (): Promise<Result> => {
+        if (pending) return pending.then(again, again);
+        let result: Result | undefined;
+        try {
+          result = poll();
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        if (result !== undefined) return Promise.resolve(result);
+        pending = new Promise<Result>((resolve, reject) => {
+          settle = resolve;
+          fail = reject;
+        });
+        this.#waiters.push(retry);
+        return pending;
+      },
+      return: (): Promise<Result> => {
+        finished = true;
+        retry();
+        return Promise.resolve(doneResult);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+      [Symbol.asyncDispose]: async (): Promise<void> => {
+        finished = true;
+        retry();
+      },
+    };
+    return iterator;
   }
 
   /** `await using stream = new Stream(...)` closes it at the end of the scope. */
