@@ -13,7 +13,8 @@ export function encodeFrameHeader(flags: number, length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 0 || length > MAX_FRAME_PAYLOAD) {
     throw new RangeError(`frame length must be 0..${MAX_FRAME_PAYLOAD}, got ${length}`);
   }
-  const header = new Uint8Array(HEADER_SIZE);
+  // From Node's shared pool: a standalone 6-byte ArrayBuffer per frame costs more than it holds.
+  const header = Buffer.allocUnsafe(HEADER_SIZE);
   writeHeader(header, 0, flags, length);
   return header;
 }
@@ -43,7 +44,7 @@ export function encodeFrames(
   const messageFlags = flags & MESSAGE_FLAGS;
   const size = Math.min(Math.max(1, Math.floor(frameSize)), MAX_FRAME_PAYLOAD);
   if (payload.length <= COALESCE_LIMIT && payload.length <= size) {
-    const frame = new Uint8Array(HEADER_SIZE + payload.length);
+    const frame = Buffer.allocUnsafe(HEADER_SIZE + payload.length);
     writeHeader(frame, 0, messageFlags | FLAG_FINAL, payload.length);
     frame.set(payload, HEADER_SIZE);
     return [frame];
