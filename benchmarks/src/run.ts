@@ -3,7 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { type BenchSuite, type CaseResult, runSuite, table } from './harness.js';
 
-const filter = process.argv[2];
+// `pnpm bench -- name` passes the `--` through: skip it.
+const filter = process.argv.slice(2).find((arg) => arg !== '--');
 const minMs = Number(process.env.BENCH_MIN_MS ?? 1000);
 const dir = new URL('./suites/', import.meta.url);
 const files = readdirSync(dir)

@@ -129,7 +129,7 @@ describe.skipIf(!engine.available)('against the real Docker engine', () => {
 
   afterAll(async () => {
     await container?.remove({ force: true }).catch(() => undefined);
-    await removeTestContainers(docker);
+    await removeTestContainers(docker, 'docker-demux');
   });
 
   it('detects a multiplexed stream (Content-Type on API ≥ 1.42, else Config.Tty)', () => {

@@ -8,7 +8,7 @@ const engine = await dockerEngine();
 
 describe.skipIf(!engine.available)('Docker engine smoke test', () => {
   const docker = engine.available ? engine.value : (undefined as never);
-  afterAll(() => removeTestContainers(docker));
+  afterAll(() => removeTestContainers(docker, 'smoke'));
 
   it('runs echo in sluice-test/busybox and reads the output back', async () => {
     const container = await docker.createContainer({

@@ -33,9 +33,15 @@ export function dockerEngine(): Promise<RealPart<Docker>> {
 /** Labels put on every container a test makes, so a run can clean up what it left. */
 export const TEST_LABEL = 'dev.sluice.test';
 
-/** Removes every container a test made (by label), running or not. */
-export async function removeTestContainers(docker: Docker): Promise<void> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+/**
+ * Removes the containers labelled `TEST_LABEL=owner`, running or not. Test files run in
+ * parallel, so each cleans up only what it made: the label's value names the owner.
+ */
+export async function removeTestContainers(docker: Docker, owner: string): Promise<void> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${TEST_LABEL}=${owner}`] },
+  });
   await Promise.all(
     containers.map((c) =>
       docker
