@@ -331,23 +331,32 @@ export class Stream implements NodeBackedStream {
   // --- RPyC's face ------------------------------------------------------------------
 
   /** Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends first. */
-  async readExactly(n: number): Promise<Buffer> {
-    this.#checkOpen();
-    checkCount(n, 'n');
-    if (n === Number.POSITIVE_INFINITY) throw new RangeError('n must be finite');
-    if (n === 0) return EMPTY;
-    if (this.#in.length >= n) {
-      const out = this.#in.take(n);
-      this.#consumed();
-      return out;
+  readExactly(n: number): Promise<Buffer> {
+    try {
+      this.#checkOpen();
+      checkCount(n, 'n');
+      if (n === Number.POSITIVE_INFINITY) throw new RangeError('n must be finite');
+      if (n === 0) return Promise.resolve(EMPTY);
+      // Already buffered (a frame header, usually): no async-function machinery.
+      if (this.#in.length >= n) {
+        const out = this.#in.take(n);
+        this.#consumed();
+        return Promise.resolve(out);
+      }
+    } catch (err) {
+      return Promise.reject(err);
     }
+    return this.#readExactlySlowly(n);
+  }
+
+  async #readExactlySlowly(n: number): Promise<Buffer> {
     // Collect piecewise: `n` may exceed the read bound, which pauses the source when full.
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     for (;;) {
       this.#checkOpen();
       while (this.#in.length > 0 && filled < n) {
-        filled += this.#in.take(n - filled).copy(out, filled);
+        filled += this.#in.takeChunk(n - filled).copy(out, filled);
       }
       this.#consumed();
       if (filled === n) return out;
