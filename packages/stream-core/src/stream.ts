@@ -428,12 +428,22 @@ export class Stream implements NodeBackedStream {
     }
   }
 
-  async #writeAllSlowly(data: Buffer): Promise<void> {
-    let buf = data;
-    while (buf.length > 0) {
-      await this.#changed();
-      buf = this.#place(buf);
-    }
+  // Waits for room: one promise per wait, settled from the readiness change itself.
+  #writeAllSlowly(data: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let buf = data;
+      const retry = (): void => {
+        try {
+          buf = this.#place(buf);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        if (buf.length === 0) resolve();
+        else this.#waiters.push(retry);
+      };
+      this.#waiters.push(retry);
+    });
   }
 
   /** Half-close: flushes the write queue, then ends the writing side. Reading goes on. */
