@@ -67,20 +67,46 @@ function scale(c: BenchCase, perSecond: number): number {
   return perSecond;
 }
 
-/** Measures every case of `suite`. */
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Rounds each side of a case is measured in, alternating sides (BENCH_ROUNDS). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+
+/**
+ * Measures every case of `suite`. The sides (sluice, peer, limit) take turns for `ROUNDS`
+ * rounds of `minMs / ROUNDS` each and each side reports its median round, so a burst of load
+ * from elsewhere on the machine hits all sides alike instead of skewing one ratio.
+ */
 export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
+  const roundMs = Math.max(50, minMs / ROUNDS);
   for (const c of suite.cases) {
     await c.setup?.();
     try {
       const unit = c.bytes !== undefined ? 'MiB/s' : c.units !== undefined ? 'msg/s' : 'ops/s';
-      const result: CaseResult = { suite: suite.name, name: c.name, unit, sluice: 0 };
-      result.sluice = scale(c, await measure(c.sluice, minMs));
+      const sides: [keyof Pick<CaseResult, 'sluice' | 'peer' | 'limit'>, Task][] = [
+        ['sluice', c.sluice],
+      ];
+      if (c.peer) sides.push(['peer', c.peer]);
+      if (c.limit) sides.push(['limit', c.limit]);
+      const rates = new Map(sides.map(([side]) => [side, [] as number[]]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [side, task] of sides) rates.get(side)?.push(await measure(task, roundMs));
+      }
+      const rate = (side: 'sluice' | 'peer' | 'limit'): number =>
+        scale(c, median(rates.get(side) ?? [0]));
+      const result: CaseResult = { suite: suite.name, name: c.name, unit, sluice: rate('sluice') };
       if (c.peer) {
-        result.peer = scale(c, await measure(c.peer, minMs));
+        result.peer = rate('peer');
         result.peerName = c.peerName ?? 'peer';
       }
-      if (c.limit) result.limit = scale(c, await measure(c.limit, minMs));
+      if (c.limit) result.limit = rate('limit');
       if (c.goal) result.goal = c.goal;
       results.push(result);
       console.error(`  measured ${suite.name} / ${c.name}`);
