@@ -64,3 +64,21 @@ export function whenConnected(socket: Socket, wait: ConnectWait): Promise<void> 
     }
   });
 }
+
+/**
+ * Opens a socket with `open` and resolves with it once connected. A synchronous throw
+ * (e.g. an invalid option) is typed like an asynchronous failure.
+ */
+export async function openConnected<S extends Socket>(
+  open: () => S,
+  wait: ConnectWait,
+): Promise<S> {
+  let socket: S;
+  try {
+    socket = open();
+  } catch (error) {
+    throw toStreamError(error, 'connect', wait.target);
+  }
+  await whenConnected(socket, wait);
+  return socket;
+}

@@ -114,17 +114,3 @@ export function toStreamError(error: unknown, phase: ErrorPhase, target?: string
   }
   return new ConnectionLostError(`stream failed${where}: ${what}`, { cause: error });
 }
-
-/**
- * Makes every `error` event of `emitter` carry a typed error (mapped as an open stream's),
- * before any listener sees it — stream-core's Stream included, which would otherwise report
- * e.g. a TLS alert as a plain StreamError. Returns `emitter`.
- */
-export function emitTypedErrors<T extends NodeJS.EventEmitter>(emitter: T, target?: string): T {
-  const emit = emitter.emit;
-  emitter.emit = function (this: T, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'error') args[0] = toStreamError(args[0], 'stream', target);
-    return emit.call(this, event, ...args);
-  } as T['emit'];
-  return emitter;
-}

@@ -1,7 +1,8 @@
 // A StreamListener over a Node `net.Server` or `tls.Server`: accepted sockets wait in a
 // bounded queue until `accept()` takes them, wrapped as stream-core Streams.
-import type { Server, Socket } from 'node:net';
+import type { ListenOptions, Server, Socket } from 'node:net';
 import { type NodeBackedStream, StreamClosedError } from '@sluice/stream-core';
+import { toStreamError } from './errors-map.js';
 import type { StreamListener } from './listener.js';
 
 /** How the server hands out connections, and how to wrap them. */
@@ -99,12 +100,16 @@ export class NetListener implements StreamListener {
   }
 }
 
-/** Resolves once `server` listens; rejects with the listen error. */
-export function whenListening(server: Server, listen: () => void): Promise<void> {
+/**
+ * Starts `server` listening at `at` (undefined fields left out) and resolves once it listens;
+ * a listen failure rejects typed, naming `target`.
+ */
+export function listenAt(server: Server, at: ListenOptions, target: string): Promise<void> {
+  const defined = Object.fromEntries(Object.entries(at).filter(([, v]) => v !== undefined));
   return new Promise((resolve, reject) => {
     const onError = (error: unknown): void => {
       server.off('listening', onListening);
-      reject(error);
+      reject(toStreamError(error, 'connect', target));
     };
     const onListening = (): void => {
       server.off('error', onError);
@@ -112,6 +117,12 @@ export function whenListening(server: Server, listen: () => void): Promise<void>
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    listen();
+    server.listen(defined);
   });
+}
+
+/** The port `server` is bound to (a TCP or TLS server). */
+export function boundPort(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
 }

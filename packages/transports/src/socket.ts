@@ -8,10 +8,10 @@ import {
   type Socket,
 } from 'node:net';
 import { Stream } from '@sluice/stream-core';
-import { whenConnected } from './connecting.js';
-import { emitTypedErrors, toStreamError } from './errors-map.js';
+import { openConnected } from './connecting.js';
+import { toStreamError } from './errors-map.js';
 import type { StreamListener } from './listener.js';
-import { NetListener, whenListening } from './net-listener.js';
+import { boundPort, listenAt, NetListener } from './net-listener.js';
 import { type IdleTimeouts, watchIdle } from './watchdog.js';
 
 /** TCP keepalive probes. */
@@ -116,10 +116,11 @@ export class SocketStream extends Stream {
   readonly socket: Socket;
 
   constructor(socket: Socket, options: SocketStreamOptions = {}) {
-    super(
-      emitTypedErrors(socket, describeSocket(socket)),
-      options.maxBufferSize === undefined ? {} : { maxBufferSize: options.maxBufferSize },
-    );
+    const target = describeSocket(socket);
+    super(socket, {
+      maxBufferSize: options.maxBufferSize,
+      mapError: (error) => toStreamError(error, 'stream', target),
+    });
     this.socket = socket;
     watchIdle(this, socket, options);
   }
@@ -132,26 +133,24 @@ export class SocketStream extends Stream {
   ): Promise<SocketStream> {
     const target = `tcp://${hostPort(host, port)}`;
     const family = options.ipv6 === true ? 6 : options.ipv6 === false ? 4 : 0;
-    let socket: Socket;
-    try {
-      socket = netConnect({
-        host,
-        port,
-        family,
-        autoSelectFamily: family === 0,
-        allowHalfOpen: true,
-        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-        ...(options.lookup ? { lookup: options.lookup } : {}),
-      });
-    } catch (error) {
-      throw toStreamError(error, 'connect', target);
-    }
-    await whenConnected(socket, {
-      event: 'connect',
-      timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      signal: options.signal,
-      target,
-    });
+    const socket = await openConnected(
+      () =>
+        netConnect({
+          host,
+          port,
+          family,
+          autoSelectFamily: family === 0,
+          allowHalfOpen: true,
+          ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+          ...(options.lookup ? { lookup: options.lookup } : {}),
+        }),
+      {
+        event: 'connect',
+        timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        signal: options.signal,
+        target,
+      },
+    );
     tuneSocket(socket, options);
     return new SocketStream(socket, options);
   }
@@ -170,20 +169,13 @@ export function createSocketStream(
 export async function listenTcp(options: TcpListenOptions = {}): Promise<StreamListener> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: false });
-  try {
-    await whenListening(server, () =>
-      server.listen({
-        port: options.port ?? 0,
-        host,
-        ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
-        ...(options.ipv6Only === undefined ? {} : { ipv6Only: options.ipv6Only }),
-      }),
-    );
-  } catch (error) {
-    throw toStreamError(error, 'connect', `tcp://${hostPort(host, options.port ?? 0)}`);
-  }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const { backlog, ipv6Only } = options;
+  await listenAt(
+    server,
+    { port: options.port ?? 0, host, backlog, ipv6Only },
+    `tcp://${hostPort(host, options.port ?? 0)}`,
+  );
+  const port = boundPort(server);
   return new NetListener({
     server,
     event: 'connection',

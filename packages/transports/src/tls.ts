@@ -12,10 +12,9 @@ import {
   connect as tlsConnect,
 } from 'node:tls';
 import { AuthenticationError } from '@sluice/stream-core';
-import { whenConnected } from './connecting.js';
-import { toStreamError } from './errors-map.js';
+import { openConnected } from './connecting.js';
 import type { StreamListener } from './listener.js';
-import { NetListener, whenListening } from './net-listener.js';
+import { boundPort, listenAt, NetListener } from './net-listener.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   hostPort,
@@ -155,13 +154,7 @@ export async function createSslStream(
       return undefined;
     },
   };
-  let socket: TLSSocket;
-  try {
-    socket = tlsConnect(connectOptions);
-  } catch (error) {
-    throw toStreamError(error, 'connect', target);
-  }
-  await whenConnected(socket, {
+  const socket = await openConnected(() => tlsConnect(connectOptions), {
     event: 'secureConnect',
     timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     signal: options.signal,
@@ -191,19 +184,12 @@ export async function listenTls(options: TlsListenOptions): Promise<StreamListen
     handshakeTimeout: options.handshakeTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     ...(options.alpnProtocols ? { ALPNProtocols: options.alpnProtocols } : {}),
   });
-  try {
-    await whenListening(server, () =>
-      server.listen({
-        port: options.port ?? 0,
-        host,
-        ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
-      }),
-    );
-  } catch (error) {
-    throw toStreamError(error, 'connect', `tls://${hostPort(host, options.port ?? 0)}`);
-  }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  await listenAt(
+    server,
+    { port: options.port ?? 0, host, backlog: options.backlog },
+    `tls://${hostPort(host, options.port ?? 0)}`,
+  );
+  const port = boundPort(server);
   return new NetListener({
     server,
     event: 'secureConnection',

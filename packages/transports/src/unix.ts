@@ -2,12 +2,11 @@
 // sockets (a path starting with NUL, written `@name` in URLs). A stale socket file left by a
 // dead listener is replaced on listen; a live one, or a file that is not a socket, is not.
 import { chmod, lstat, unlink } from 'node:fs/promises';
-import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { createServer, connect as netConnect } from 'node:net';
 import { ConnectError } from '@sluice/stream-core';
-import { whenConnected } from './connecting.js';
-import { toStreamError } from './errors-map.js';
+import { openConnected } from './connecting.js';
 import type { StreamListener } from './listener.js';
-import { NetListener, whenListening } from './net-listener.js';
+import { listenAt, NetListener } from './net-listener.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, SocketStream, type SocketStreamOptions } from './socket.js';
 
 /** Options of `createUnixStream`. */
@@ -42,13 +41,7 @@ export async function createUnixStream(
   options: UnixConnectOptions = {},
 ): Promise<SocketStream> {
   const target = unixUrl(path);
-  let socket: Socket;
-  try {
-    socket = netConnect({ path, allowHalfOpen: true });
-  } catch (error) {
-    throw toStreamError(error, 'connect', target);
-  }
-  await whenConnected(socket, {
+  const socket = await openConnected(() => netConnect({ path, allowHalfOpen: true }), {
     event: 'connect',
     timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     signal: options.signal,
@@ -82,16 +75,7 @@ export async function listenUnix(options: UnixListenOptions): Promise<StreamList
   const target = unixUrl(path);
   if (!isAbstract(path)) await clearStaleSocket(path);
   const server = createServer({ allowHalfOpen: true });
-  try {
-    await whenListening(server, () =>
-      server.listen({
-        path,
-        ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
-      }),
-    );
-  } catch (error) {
-    throw toStreamError(error, 'connect', target);
-  }
+  await listenAt(server, { path, backlog: options.backlog }, target);
   if (options.mode !== undefined && !isAbstract(path)) {
     await chmod(path, options.mode);
   }
