@@ -37,6 +37,22 @@ function mustRun(what, file, args, options) {
   }
 }
 
+// A package from the npm registry into a git-ignored folder of its own, outside the workspace.
+function npmInstallInto(prefix, spec) {
+  mkdirSync(prefix, { recursive: true });
+  mustRun(`installing ${spec}`, 'npm', [
+    'install',
+    '--prefix',
+    prefix,
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    '--no-package-lock',
+    '--loglevel=error',
+    spec,
+  ]);
+}
+
 function nodeIsRecentEnough(version) {
   const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
   return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
@@ -51,18 +67,7 @@ function ensureNode() {
     say(
       `Node ${process.version} is older than ${MIN_NODE.join('.')}: installing ${NODE_PACKAGE} into .tools/node (once)`,
     );
-    mkdirSync(prefix, { recursive: true });
-    mustRun('installing Node', 'npm', [
-      'install',
-      '--prefix',
-      prefix,
-      '--no-save',
-      '--no-audit',
-      '--no-fund',
-      '--no-package-lock',
-      '--loglevel=error',
-      NODE_PACKAGE,
-    ]);
+    npmInstallInto(prefix, NODE_PACKAGE);
   }
   say(
     `Node ${process.version} is older than ${MIN_NODE.join('.')}: using .tools/node (Node ${spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim()})`,
@@ -99,18 +104,7 @@ function ensurePnpm() {
   if (installed === version) say(`pnpm ${version} is ready in .tools/pnpm`);
   else {
     say(`installing pnpm ${version} into .tools/pnpm (once)`);
-    mkdirSync(prefix, { recursive: true });
-    mustRun('installing pnpm', 'npm', [
-      'install',
-      '--prefix',
-      prefix,
-      '--no-save',
-      '--no-audit',
-      '--no-fund',
-      '--no-package-lock',
-      '--loglevel=error',
-      `pnpm@${version}`,
-    ]);
+    npmInstallInto(prefix, `pnpm@${version}`);
   }
   const bin = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).bin;
   const entry = typeof bin === 'string' ? bin : bin.pnpm;
