@@ -17,7 +17,7 @@ import { Batcher } from './batcher.js';
 import { type CodecOptions, MessageCodec } from './codec.js';
 import { DEFAULT_BATCH_MAX_MESSAGE, FLAG_BATCH } from './constants.js';
 import type { FrameDecoder, RawMessage } from './frame-decoder.js';
-import { nodeWritableOf, writeParts } from './node-writer.js';
+import { nodeWritableOf, uncorkNow, writeParts } from './node-writer.js';
 
 /** How a channel batches. */
 export interface BatchOptions {
@@ -72,6 +72,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private closing: Promise<void> | undefined;
   private recvChain: Promise<unknown> = Promise.resolve();
   private recvIdle = true;
+  private unwrapping: Promise<void> | undefined;
 
   constructor(stream: ByteStream, options: ChannelOptions = {}) {
     this.stream = stream;
@@ -137,6 +138,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   async flush(): Promise<void> {
     if (this.batcher) await this.batcher.flush();
     await this.writeChain;
+    if (this.writable) uncorkNow(this.writable);
     // A transport that failed after taking the bytes: they are lost, say so.
     const errored = this.writable?.errored;
     if (errored) {
@@ -220,9 +222,11 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * for data that does not decompress (or decompresses past the cap). Errors are final.
    */
   recv(): Promise<Uint8Array> {
-    // Fast path: a message is waiting and no other recv is queued ahead of this one.
-    if (this.recvIdle && this.inboxHead < this.inbox.length) {
-      return Promise.resolve(this.takeInbox());
+    // Fast path: no other recv is queued ahead of this one and a message can be had without
+    // waiting (already decoded, or in bytes the stream has buffered): no async machinery.
+    if (this.recvIdle) {
+      const message = this.takeReady();
+      if (message !== undefined) return Promise.resolve(message);
     }
     this.recvIdle = false;
     const turn = this.recvChain.then(() => this.receive());
@@ -237,9 +241,36 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     return turn;
   }
 
+  // The next message when one is available without waiting; undefined when it is not (or
+  // when an error or an asynchronous decode is due: the slow path deals with those).
+  private takeReady(): Uint8Array | undefined {
+    for (;;) {
+      if (this.inboxHead < this.inbox.length) return this.takeInbox();
+      if (this.readFailure !== undefined || this.unwrapping || this.pulling) return undefined;
+      let raw: RawMessage | undefined;
+      try {
+        raw = this.decoder.shift();
+      } catch (error) {
+        this.readFailure = error;
+        return undefined;
+      }
+      if (raw) {
+        this.unwrapSync(raw);
+      } else if (this.eof || !this.stream.readyToRead()) {
+        return undefined;
+      } else {
+        this.readChunk();
+      }
+    }
+  }
+
   private async receive(): Promise<Uint8Array> {
     for (;;) {
       if (this.inboxHead < this.inbox.length) return this.takeInbox();
+      if (this.unwrapping) {
+        await this.unwrapping;
+        continue;
+      }
       if (this.readFailure !== undefined) throw this.readFailure;
       let raw: RawMessage | undefined;
       try {
@@ -249,21 +280,38 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
         continue;
       }
       if (raw) {
-        await this.unwrap(raw);
+        this.unwrapSync(raw);
       } else if (this.eof) {
         this.readFailure = this.endOfStream;
+      } else if (this.stream.readyToRead() && !this.pulling) {
+        this.readChunk();
       } else {
         await this.pull();
       }
     }
   }
 
-  // Undoes the layers of one raw message into the inbox; a failure is final.
-  private async unwrap(raw: RawMessage): Promise<void> {
+  // Undoes the layers of one raw message into the inbox: at once when every layer is
+  // synchronous for it, else in `unwrapping` (awaited before anything after it). A failure
+  // is final.
+  private unwrapSync(raw: RawMessage): void {
     try {
       const decoded = this.codec.decode(raw);
-      const messages = Array.isArray(decoded) ? decoded : await decoded;
-      for (const m of messages) this.inbox.push(m);
+      if (Array.isArray(decoded)) {
+        for (const m of decoded) this.inbox.push(m);
+        return;
+      }
+      this.unwrapping = decoded.then(
+        (messages) => {
+          for (const m of messages) this.inbox.push(m);
+        },
+        (error: unknown) => {
+          this.readFailure = error;
+        },
+      );
+      this.unwrapping.then(() => {
+        this.unwrapping = undefined;
+      });
     } catch (error) {
       this.readFailure = error;
     }
@@ -290,6 +338,17 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private async pullOnce(): Promise<void> {
     try {
       while (!this.stream.readyToRead()) await this.readable();
+    } catch (error) {
+      this.eof = true;
+      this.readFailure ??= error;
+      return;
+    }
+    this.readChunk();
+  }
+
+  // Takes everything the stream has buffered into the decoder, without waiting.
+  private readChunk(): void {
+    try {
       // Everything buffered, in one piece: a view when it is one chunk.
       const chunk = this.stream.read(READ_SIZE);
       if (chunk === null) {
@@ -322,6 +381,10 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       if (this.inboxHead < this.inbox.length || this.readFailure !== undefined) return true;
+      if (this.unwrapping) {
+        await this.unwrapping;
+        continue;
+      }
       if (this.decoder.pending > 0 || this.decoder.failed || this.eof) return true;
       // Bytes (or the end) already buffered: take them without waiting.
       if (this.stream.readyToRead() || this.pulling) {
@@ -371,6 +434,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       try {
         if (this.batcher) await this.batcher.flush().catch(() => {});
         await this.writeChain;
+        if (this.writable) uncorkNow(this.writable);
       } finally {
         await this.stream.close();
       }

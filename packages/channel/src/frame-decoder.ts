@@ -35,6 +35,14 @@ export interface FrameDecoderOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+// A one-frame message whose payload spans input chunks is copied, once, into a buffer of the
+// announced size as its pieces arrive (announced sizes up to GATHER_MAX; larger ones are
+// joined at the end). Payloads up to SLAB_PIECE share SLAB-sized slabs, as Node pools small
+// buffers: one allocation per several messages instead of one each (a kept message keeps
+// its slab alive, as a view of a socket chunk keeps that chunk).
+const GATHER_MAX = 1024 * 1024;
+const SLAB = 512 * 1024;
+const SLAB_PIECE = 64 * 1024;
 
 /** Turns bytes, pushed in chunks of any size, into whole `RawMessage`s. */
 export class FrameDecoder {
@@ -46,6 +54,10 @@ export class FrameDecoder {
   private frameRemaining = 0;
   private frameFinal = false;
   private parts: Uint8Array[] = [];
+  private gather: Uint8Array | undefined;
+  private gatherAt = 0;
+  private slab: Uint8Array = EMPTY;
+  private slabAt = 0;
   private messageSize = 0;
   private messageFlags = -1;
   private messageOffset = 0;
@@ -90,7 +102,22 @@ export class FrameDecoder {
     while (i < n && this.failure === undefined) {
       if (this.inPayload) {
         const take = Math.min(this.frameRemaining, n - i);
-        this.parts.push(chunk.subarray(i, i + take));
+        if (this.gather !== undefined) {
+          this.gather.set(chunk.subarray(i, i + take), this.gatherAt);
+          this.gatherAt += take;
+        } else if (
+          take < this.frameRemaining &&
+          this.frameFinal &&
+          this.parts.length === 0 &&
+          this.messageSize <= GATHER_MAX
+        ) {
+          // The whole message is this frame and it continues in a later chunk.
+          this.gather = this.allocate(this.messageSize);
+          this.gather.set(chunk.subarray(i, i + take), 0);
+          this.gatherAt = take;
+        } else {
+          this.parts.push(chunk.subarray(i, i + take));
+        }
         i += take;
         this.position += take;
         this.frameRemaining -= take;
@@ -194,7 +221,10 @@ export class FrameDecoder {
     if (!this.frameFinal) return;
     const { parts } = this;
     let payload: Uint8Array;
-    if (parts.length === 0) payload = EMPTY;
+    if (this.gather !== undefined) {
+      payload = this.gather;
+      this.gather = undefined;
+    } else if (parts.length === 0) payload = EMPTY;
     else if (parts.length === 1) payload = parts[0]!;
     else {
       payload = Buffer.allocUnsafe(this.messageSize);
@@ -205,9 +235,21 @@ export class FrameDecoder {
       }
     }
     this.out.push({ flags: this.messageFlags, payload, offset: this.messageOffset });
-    this.parts = [];
+    if (parts.length > 0) parts.length = 0;
     this.messageSize = 0;
     this.messageFlags = -1;
+  }
+
+  private allocate(size: number): Uint8Array {
+    if (size > SLAB_PIECE) return Buffer.allocUnsafe(size);
+    if (this.slabAt + size > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB);
+      this.slabAt = 0;
+    }
+    const piece = this.slab.subarray(this.slabAt, this.slabAt + size);
+    // Keep pieces 8-byte aligned, so typed-array views over a message stay possible.
+    this.slabAt += (size + 7) & ~7;
+    return piece;
   }
 
   private fail(reason: string, offset: number): false {
