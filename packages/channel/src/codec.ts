@@ -18,7 +18,7 @@ import {
 } from './constants.js';
 import { FrameDecoder, type RawMessage } from './frame-decoder.js';
 import { encodeFrames } from './header.js';
-import type { PayloadLayer } from './layer.js';
+import type { LayerOutput, PayloadLayer } from './layer.js';
 
 /** Options shared by the codec and `Channel`. */
 export interface CodecOptions {
@@ -78,8 +78,29 @@ export class MessageCodec {
     return this.encodeLayered(payload, flags);
   }
 
-  private async encodeLayered(payload: Uint8Array, flags: number): Promise<Uint8Array[]> {
-    for (const layer of this.layers) {
+  // Synchronous while every layer answers synchronously (small and mid-sized messages);
+  // from the first layer that answers with a promise on, asynchronous.
+  private encodeLayered(payload: Uint8Array, flags: number): Uint8Array[] | Promise<Uint8Array[]> {
+    const { layers } = this;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const out = layer.encode(payload, flags);
+      if (out instanceof Promise) return this.encodeRest(out, i, flags);
+      payload = out.payload;
+      flags |= out.flags & layer.mask;
+    }
+    return encodeFrames(payload, flags, this.frameSize);
+  }
+
+  private async encodeRest(
+    pending: Promise<LayerOutput>,
+    index: number,
+    flags: number,
+  ): Promise<Uint8Array[]> {
+    const first = await pending;
+    let payload = first.payload;
+    flags |= first.flags & this.layers[index]!.mask;
+    for (const layer of this.layers.slice(index + 1)) {
       const out = await layer.encode(payload, flags);
       payload = out.payload;
       flags |= out.flags & layer.mask;
@@ -95,9 +116,27 @@ export class MessageCodec {
     return this.decodeLayered(raw);
   }
 
-  private async decodeLayered(raw: RawMessage): Promise<Uint8Array[]> {
+  // Synchronous while every layer answers synchronously, as `encodeLayered`.
+  private decodeLayered(raw: RawMessage): Uint8Array[] | Promise<Uint8Array[]> {
     let { payload } = raw;
-    for (const layer of this.decoders) {
+    const { decoders } = this;
+    for (let i = 0; i < decoders.length; i++) {
+      const layer = decoders[i]!;
+      if ((raw.flags & layer.mask) === 0) continue;
+      const out = layer.decode(payload, raw.flags, this.maxMessageSize);
+      if (out instanceof Promise) return this.decodeRest(raw, out, i);
+      payload = out;
+    }
+    return raw.flags & FLAG_BATCH ? decodeBatch(payload, raw.offset) : [payload];
+  }
+
+  private async decodeRest(
+    raw: RawMessage,
+    pending: Promise<Uint8Array>,
+    index: number,
+  ): Promise<Uint8Array[]> {
+    let payload = await pending;
+    for (const layer of this.decoders.slice(index + 1)) {
       if (raw.flags & layer.mask)
         payload = await layer.decode(payload, raw.flags, this.maxMessageSize);
     }

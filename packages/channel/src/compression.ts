@@ -26,13 +26,20 @@ export function algorithmOf(id: number): CompressionAlgorithm | undefined {
 
 /**
  * Inputs up to this size are compressed synchronously; larger ones on the thread pool, where
- * one side's compression overlaps the other's work.
+ * one side's compression overlaps the other's work. Up to here the pool's round trip (a
+ * promise, a thread hand-off, a wake-up) costs a noticeable share of the work itself, and
+ * the event loop is held for at most a millisecond or two (deflate 6, 64 KiB).
  */
-export const SYNC_LIMIT: number = 16 * 1024;
+export const SYNC_LIMIT: number = 64 * 1024;
 // zstd is fast enough that the pool round trip costs more than the work up to here.
 const ZSTD_SYNC_LIMIT = 256 * 1024;
-/** Compressed inputs up to this size are decompressed synchronously (their output is larger). */
-export const DECOMPRESS_SYNC_LIMIT: number = 4 * 1024;
+/**
+ * Compressed inputs up to this size are decompressed synchronously (zstd: 4 times as much).
+ * Inflating is several times faster than deflating, so the same reasoning holds for inputs
+ * whose output is typically a few times larger; output is capped at the message limit.
+ */
+export const DECOMPRESS_SYNC_LIMIT: number = 16 * 1024;
+const ZSTD_DECOMPRESS_SYNC_LIMIT = 64 * 1024;
 
 const ASYNC_CHUNK = 1024 * 1024;
 
@@ -101,18 +108,28 @@ export async function compress(
   algorithm: CompressionAlgorithm = 'deflate',
   level: number = DEFAULT_COMPRESSION_LEVEL,
 ): Promise<Uint8Array> {
+  return compressSoon(data, algorithm, level);
+}
+
+/**
+ * `compress`, but returning the result itself (no promise) when the input is small enough to
+ * be compressed synchronously: the layer's per-message path, without async machinery.
+ */
+export function compressSoon(
+  data: Uint8Array,
+  algorithm: CompressionAlgorithm,
+  level: number,
+): Uint8Array | Promise<Uint8Array> {
+  if (data.length <= (algorithm === 'zstd' ? ZSTD_SYNC_LIMIT : SYNC_LIMIT)) {
+    return compressSync(data, algorithm, level);
+  }
   const call = calls[algorithm];
   const options = compressOptions(algorithm, level, data.length);
-  try {
-    if (data.length <= (algorithm === 'zstd' ? ZSTD_SYNC_LIMIT : SYNC_LIMIT)) {
-      return call.compress(data, options);
-    }
-    return await zlibLimiter.run(() => call.compressAsync(data, options));
-  } catch (cause) {
-    throw new CompressionError(`${algorithm} compression failed: ${(cause as Error).message}`, {
-      cause,
+  return zlibLimiter
+    .run(() => call.compressAsync(data, options))
+    .catch((cause: unknown) => {
+      throw compressionError(cause, algorithm);
     });
-  }
 }
 
 /** Synchronous `compress`, for small inputs and tests. */
@@ -124,10 +141,14 @@ export function compressSync(
   try {
     return calls[algorithm].compress(data, compressOptions(algorithm, level, data.length));
   } catch (cause) {
-    throw new CompressionError(`${algorithm} compression failed: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw compressionError(cause, algorithm);
   }
+}
+
+function compressionError(cause: unknown, algorithm: CompressionAlgorithm): CompressionError {
+  return new CompressionError(`${algorithm} compression failed: ${(cause as Error).message}`, {
+    cause,
+  });
 }
 
 /**
@@ -139,20 +160,37 @@ export async function decompress(
   algorithm: CompressionAlgorithm,
   maxOutputLength: number,
 ): Promise<Uint8Array> {
+  return decompressSoon(data, algorithm, maxOutputLength);
+}
+
+/**
+ * `decompress`, but returning the result itself (no promise) for inputs small enough to be
+ * decompressed synchronously. Throws (or rejects with) `CompressionError`.
+ */
+export function decompressSoon(
+  data: Uint8Array,
+  algorithm: CompressionAlgorithm,
+  maxOutputLength: number,
+): Uint8Array | Promise<Uint8Array> {
   const call = calls[algorithm];
   // zlib cannot produce a Buffer beyond buffer.constants.MAX_LENGTH anyway.
   const cap = Math.max(1, Math.min(maxOutputLength, MAX_OUTPUT));
-  try {
-    if (data.length <= DECOMPRESS_SYNC_LIMIT)
+  if (data.length <= (algorithm === 'zstd' ? ZSTD_DECOMPRESS_SYNC_LIMIT : DECOMPRESS_SYNC_LIMIT)) {
+    try {
       return call.decompress(data, { maxOutputLength: cap });
-    // Output chunks sized to the likely output: fewer of them for large messages, no 1 MiB
-    // buffer for a small one.
-    const chunk = Math.min(ASYNC_CHUNK, Math.max(16 * 1024, data.length * 8));
-    const options = { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(chunk, cap)) };
-    return await zlibLimiter.run(() => call.decompressAsync(data, options));
-  } catch (cause) {
-    throw decompressionError(cause, algorithm, maxOutputLength);
+    } catch (cause) {
+      throw decompressionError(cause, algorithm, maxOutputLength);
+    }
   }
+  // Output chunks sized to the likely output: fewer of them for large messages, no 1 MiB
+  // buffer for a small one.
+  const chunk = Math.min(ASYNC_CHUNK, Math.max(16 * 1024, data.length * 8));
+  const options = { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(chunk, cap)) };
+  return zlibLimiter
+    .run(() => call.decompressAsync(data, options))
+    .catch((cause: unknown) => {
+      throw decompressionError(cause, algorithm, maxOutputLength);
+    });
 }
 
 const MAX_OUTPUT: number = constants.MAX_LENGTH;

@@ -28,8 +28,10 @@ function writeHeader(target: Uint8Array, at: number, flags: number, length: numb
   target[at + 5] = length & 0xff;
 }
 
-// Below this size header and payload are copied into one buffer: one write beats two.
-const COALESCE_LIMIT = 16 * 1024;
+// Up to this size header and payload are copied into one buffer from Node's pool: one small
+// buffer beats two. Larger payloads go as views: frames are corked per tick into one writev,
+// and a copy would need a buffer of its own (beyond the pool's 4 KiB) per message.
+const COALESCE_LIMIT = 2 * 1024;
 
 /**
  * The buffers to write for one message payload carrying `flags` (message flags; FINAL is
