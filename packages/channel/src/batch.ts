@@ -12,20 +12,39 @@ export const MAX_BATCH_MESSAGES = 65_536;
 
 /** Joins `messages` into one batch payload. */
 export function encodeBatch(messages: readonly Uint8Array[]): Uint8Array {
+  return encodeBatchAfter(messages, 0);
+}
+
+/** Bytes of the batch payload holding `messages`. */
+export function batchBytes(messages: readonly Uint8Array[]): number {
+  let size = 0;
+  for (const m of messages) size += 4 + m.length;
+  return size;
+}
+
+/**
+ * The batch payload for `messages`, after `headroom` bytes left for the caller (a frame
+ * header, so a batch frame is built with one copy of each message).
+ */
+export function encodeBatchAfter(messages: readonly Uint8Array[], headroom: number): Uint8Array {
   if (messages.length > MAX_BATCH_MESSAGES) {
     throw new RangeError(`a batch holds at most ${MAX_BATCH_MESSAGES} messages`);
   }
-  let size = 0;
+  let size = headroom;
   for (const m of messages) {
     if (m.length > MAX_BATCH_ENTRY) throw new RangeError(`batch entry of ${m.length} bytes`);
     size += 4 + m.length;
   }
   const out = Buffer.allocUnsafe(size);
-  let at = 0;
+  let at = headroom;
   for (const m of messages) {
-    out.writeUInt32BE(m.length, at);
+    const n = m.length;
+    out[at] = n >>> 24;
+    out[at + 1] = (n >>> 16) & 0xff;
+    out[at + 2] = (n >>> 8) & 0xff;
+    out[at + 3] = n & 0xff;
     out.set(m, at + 4);
-    at += 4 + m.length;
+    at += 4 + n;
   }
   return out;
 }

@@ -12,7 +12,7 @@ import {
   MAX_BUFFER_SIZE,
   StreamClosedError,
 } from '@sluice/stream-core';
-import { encodeBatch } from './batch.js';
+import { batchBytes } from './batch.js';
 import { Batcher } from './batcher.js';
 import { type CodecOptions, MessageCodec } from './codec.js';
 import { DEFAULT_BATCH_MAX_MESSAGE, FLAG_BATCH } from './constants.js';
@@ -70,8 +70,13 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   private readonly writeBound: number;
   private writeFailure: unknown;
   private closing: Promise<void> | undefined;
-  private recvChain: Promise<unknown> = Promise.resolve();
-  private recvIdle = true;
+  // Calls of `recv()` that are waiting, and the last of them: each waits for the one before.
+  private recvWaiting = 0;
+  private recvTail: Promise<unknown> = RESOLVED;
+  private readonly recvSettled = (): void => {
+    this.recvWaiting--;
+  };
+  private readonly receiveNext = (): Promise<Uint8Array> => this.receive();
   private unwrapping: Promise<void> | undefined;
 
   constructor(stream: ByteStream, options: ChannelOptions = {}) {
@@ -156,18 +161,21 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
 
   private sendBatch(messages: Uint8Array[]): Promise<void> {
     if (messages.length === 1) return this.enqueue(messages[0]!, 0);
-    return this.enqueue(encodeBatch(messages), FLAG_BATCH);
+    return this.enqueue(messages, FLAG_BATCH);
   }
 
   // Writes happen strictly in order. With nothing in flight and no async layer, a message
   // is written at once. Otherwise its encoding (compression on the thread pool) starts now,
   // overlapping the messages before it, and its write waits its turn; `send` resolves as
   // soon as the bytes waiting their turn are within the stream's write bound.
-  private enqueue(payload: Uint8Array, flags: number): Promise<void> {
+  // `payload`: one message, or the messages of a batch (with FLAG_BATCH).
+  private enqueue(payload: Uint8Array | Uint8Array[], flags: number): Promise<void> {
     if (this.writeFailure !== undefined) return Promise.reject(this.writeFailure);
     let encoded: Uint8Array[] | Promise<Uint8Array[]>;
     try {
-      encoded = this.codec.encode(payload, flags);
+      encoded = Array.isArray(payload)
+        ? this.codec.encodeBatch(payload)
+        : this.codec.encode(payload, flags);
       if (Array.isArray(encoded) && this.inFlight === 0 && this.writable) {
         const wait = this.writeNow(encoded);
         return wait === undefined ? RESOLVED : this.chain(() => wait, 0);
@@ -177,7 +185,8 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       return Promise.reject(error);
     }
     if (!Array.isArray(encoded)) encoded.catch(() => {}); // reported through the chain
-    const done = this.chain(async () => this.write(await encoded), payload.length);
+    const size = Array.isArray(payload) ? batchBytes(payload) : payload.length;
+    const done = this.chain(async () => this.write(await encoded), size);
     if (this.queuedBytes <= this.writeBound) {
       done.catch(() => {}); // recorded as writeFailure, reported by the next call
       return RESOLVED;
@@ -224,20 +233,18 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   recv(): Promise<Uint8Array> {
     // Fast path: no other recv is queued ahead of this one and a message can be had without
     // waiting (already decoded, or in bytes the stream has buffered): no async machinery.
-    if (this.recvIdle) {
+    if (this.recvWaiting === 0) {
       const message = this.takeReady();
       if (message !== undefined) return Promise.resolve(message);
     }
-    this.recvIdle = false;
-    const turn = this.recvChain.then(() => this.receive());
-    const chain = turn.then(
-      () => {},
-      () => {},
-    );
-    this.recvChain = chain;
-    chain.then(() => {
-      if (this.recvChain === chain) this.recvIdle = true;
-    });
+    // Wait in line: straight away when nobody else waits, else after the last one waiting.
+    const turn =
+      this.recvWaiting === 0
+        ? this.receive()
+        : this.recvTail.then(this.receiveNext, this.receiveNext);
+    this.recvWaiting++;
+    this.recvTail = turn;
+    turn.then(this.recvSettled, this.recvSettled);
     return turn;
   }
 
@@ -329,21 +336,21 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   // Takes the next chunk from the stream into the decoder, waiting for one. Shared by
   // concurrent callers (`recv` and `poll`), so no chunk is pushed twice.
   private pull(): Promise<void> {
-    this.pulling ??= this.pullOnce().finally(() => {
-      this.pulling = undefined;
+    if (this.pulling) return this.pulling;
+    if (this.stream.readyToRead()) {
+      this.readChunk();
+      return RESOLVED;
+    }
+    this.pulling = new Promise<void>((resolve) => {
+      const off = this.stream.onReadiness(() => {
+        if (!this.stream.readyToRead()) return;
+        off();
+        this.pulling = undefined;
+        this.readChunk();
+        resolve();
+      });
     });
     return this.pulling;
-  }
-
-  private async pullOnce(): Promise<void> {
-    try {
-      while (!this.stream.readyToRead()) await this.readable();
-    } catch (error) {
-      this.eof = true;
-      this.readFailure ??= error;
-      return;
-    }
-    this.readChunk();
   }
 
   // Takes everything the stream has buffered into the decoder, without waiting.
@@ -361,16 +368,6 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       this.eof = true;
       this.readFailure ??= error;
     }
-  }
-
-  // Resolves when the stream's readiness may have changed.
-  private readable(): Promise<void> {
-    return new Promise((resolve) => {
-      const off = this.stream.onReadiness(() => {
-        off();
-        resolve();
-      });
-    });
   }
 
   /**

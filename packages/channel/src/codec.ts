@@ -2,7 +2,7 @@
 // layers and unbatching on the way in. `Channel` drives it over a stream; `encodeMessages`
 // and `decodeMessages` drive it over plain bytes (tests, other languages' implementers).
 import { BufferOverflowError } from '@sluice/stream-core';
-import { decodeBatch, encodeBatch } from './batch.js';
+import { batchBytes, decodeBatch, encodeBatch, encodeBatchAfter } from './batch.js';
 import type { CompressionAlgorithm } from './compression.js';
 import {
   type CompressionOptions,
@@ -15,9 +15,11 @@ import {
   DEFAULT_MAX_MESSAGE_SIZE,
   FLAG_BATCH,
   FLAG_COMPRESSED,
+  FLAG_FINAL,
+  HEADER_SIZE,
 } from './constants.js';
 import { FrameDecoder, type RawMessage } from './frame-decoder.js';
-import { encodeFrames } from './header.js';
+import { encodeFrames, writeFrameHeader } from './header.js';
 import type { LayerOutput, PayloadLayer } from './layer.js';
 
 /** Options shared by the codec and `Channel`. */
@@ -90,6 +92,18 @@ export class MessageCodec {
       flags |= out.flags & layer.mask;
     }
     return encodeFrames(payload, flags, this.frameSize);
+  }
+
+  /** The buffers to write for a batch of `messages` (more than one), after all layers. */
+  encodeBatch(messages: readonly Uint8Array[]): Uint8Array[] | Promise<Uint8Array[]> {
+    if (this.layers.length > 0) return this.encodeLayered(encodeBatch(messages), FLAG_BATCH);
+    const size = batchBytes(messages);
+    if (size > this.frameSize)
+      return encodeFrames(encodeBatch(messages), FLAG_BATCH, this.frameSize);
+    // One frame: header and entries built in one buffer, each message copied once.
+    const frame = encodeBatchAfter(messages, HEADER_SIZE);
+    writeFrameHeader(frame, 0, FLAG_BATCH | FLAG_FINAL, size);
+    return [frame];
   }
 
   private async encodeRest(

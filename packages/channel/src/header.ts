@@ -19,6 +19,16 @@ export function encodeFrameHeader(flags: number, length: number): Uint8Array {
   return header;
 }
 
+/** Writes a frame header (`flags` as given, FINAL included) into `target` at `at`. */
+export function writeFrameHeader(
+  target: Uint8Array,
+  at: number,
+  flags: number,
+  length: number,
+): void {
+  writeHeader(target, at, flags, length);
+}
+
 function writeHeader(target: Uint8Array, at: number, flags: number, length: number): void {
   target[at] = WIRE_VERSION;
   target[at + 1] = flags & 0xff;
