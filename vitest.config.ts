@@ -1,15 +1,23 @@
 // One vitest run for the whole repo: a project per workspace package. Sources resolve through
 // the `@sluice/source` export condition, so no build is needed to test.
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// Paths from this file, not from the working directory: package scripts run vitest with --root.
+const root = fileURLToPath(new URL('.', import.meta.url));
 const groups = ['packages', 'apps', 'tools', 'benchmarks'];
 const projects = groups.flatMap((group) => {
   const dirs =
-    group === 'benchmarks' ? ['benchmarks'] : readdirSync(group).map((d) => `${group}/${d}`);
+    group === 'benchmarks'
+      ? [join(root, 'benchmarks')]
+      : readdirSync(join(root, group)).map((d) => join(root, group, d));
   return dirs.map((dir) => {
-    const { name } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { name: string };
+    const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      name: string;
+    };
     return {
       extends: true as const,
       test: { name, root: dir, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
@@ -24,7 +32,7 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     projects,
-    reporters: ['default', './scripts/vitest/summary-reporter.ts'],
+    reporters: ['default', join(root, 'scripts/vitest/summary-reporter.ts')],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     passWithNoTests: true,

@@ -22,7 +22,8 @@ function olderNode(): string | undefined {
 }
 
 describe('bootstrap: a second run reuses what is there', () => {
-  it('reuses pnpm, the dependencies and the build', () => {
+  // Generous: under `turbo run test` it shares two cores with every other package's tests.
+  it('reuses pnpm, the dependencies and the build', { timeout: 120_000 }, () => {
     const ran = runCommand(process.execPath, [join(repoRoot, 'scripts', 'bootstrap.mjs'), 'setup']);
     expect(ran.status, ran.output).toBe(0);
     expect(ran.output).toContain('is ready in .tools/pnpm');
@@ -33,6 +34,7 @@ describe('bootstrap: a second run reuses what is there', () => {
   const old = olderNode();
   it.skipIf(old === undefined && process.env.CI === undefined)(
     'under an older Node it reuses the Node 24 in .tools/node instead of installing it again',
+    { timeout: 120_000 },
     () => {
       expect(old, 'CI machines have a Node older than 22.12 outside .tools').toBeDefined();
       const ran = runCommand(old as string, [join(repoRoot, 'scripts', 'bootstrap.mjs'), 'setup']);
