@@ -3,7 +3,7 @@
 import { dockerEngine } from '@sluice/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContainers } from './containers.js';
-import { PtyRun } from './pty-harness.js';
+import { expectSize, PtyRun, resizeRapidly } from './pty-harness.js';
 
 const engine = await dockerEngine();
 
@@ -42,15 +42,7 @@ describe.skipIf(!engine.available)('exec with a TTY, through a real pty', () => 
       await run.waitFor(/20 70\r\n/, at);
       run.pty.resize(100, 30);
       await expectSize(run, '30 100');
-      for (const [cols, rows] of [
-        [80, 24],
-        [90, 25],
-        [95, 26],
-        [101, 27],
-        [105, 28],
-      ] as const) {
-        run.pty.resize(cols, rows);
-      }
+      resizeRapidly(run);
       await expectSize(run, '28 105');
     });
 
@@ -103,14 +95,3 @@ describe.skipIf(!engine.available)('exec with a TTY, through a real pty', () => 
     expect(after).toBe(before);
   });
 });
-
-async function expectSize(run: PtyRun, size: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const at = run.mark;
-    run.type('stty size\r');
-    const m = await run.waitFor(/(\d+ \d+)\r\n/, at);
-    if (m[1] === size) return;
-    if (Date.now() > deadline) throw new Error(`stty size stayed ${m[1]}, expected ${size}`);
-  }
-}

@@ -138,3 +138,28 @@ export function currentFlags(ptsName: string): string[] {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Asks `stty size` in the session until it answers `size` ("rows cols"); resizes are asynchronous. */
+export async function expectSize(run: PtyRun, size: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const at = run.mark;
+    run.type('stty size\r');
+    const m = await run.waitFor(/(\d+ \d+)\r\n/, at);
+    if (m[1] === size) return;
+    if (Date.now() > deadline) throw new Error(`stty size stayed ${m[1]}, expected ${size}`);
+  }
+}
+
+/** dockerpty's five rapid resizes, ending at 28 rows × 105 columns. */
+export function resizeRapidly(run: PtyRun): void {
+  for (const [cols, rows] of [
+    [80, 24],
+    [90, 25],
+    [95, 26],
+    [101, 27],
+    [105, 28],
+  ] as const) {
+    run.pty.resize(cols, rows);
+  }
+}

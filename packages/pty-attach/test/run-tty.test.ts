@@ -3,7 +3,7 @@
 import { dockerEngine } from '@sluice/test-env';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestContainers } from './containers.js';
-import { currentFlags, PtyRun } from './pty-harness.js';
+import { currentFlags, expectSize, PtyRun, resizeRapidly } from './pty-harness.js';
 
 // moby/term MakeRaw, as `stty -a` shows it (min/time are VMIN=1, VTIME=0).
 const MOBY_RAW = (
@@ -52,15 +52,7 @@ describe.skipIf(!engine.available)('run with a TTY, through a real pty', () => {
       run.pty.resize(100, 30);
       // The resize is asynchronous (SIGWINCH → engine): ask until the answer changes.
       await expectSize(run, '30 100');
-      for (const [cols, rows] of [
-        [80, 24],
-        [90, 25],
-        [95, 26],
-        [101, 27],
-        [105, 28],
-      ] as const) {
-        run.pty.resize(cols, rows);
-      }
+      resizeRapidly(run);
       await expectSize(run, '28 105');
       at = run.mark;
       run.type('stty size\r');
@@ -194,14 +186,3 @@ describe.skipIf(!engine.available)('run with a TTY, through a real pty', () => {
     expect(after).toBe(before);
   });
 });
-
-async function expectSize(run: PtyRun, size: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const at = run.mark;
-    run.type('stty size\r');
-    const m = await run.waitFor(/(\d+ \d+)\r\n/, at);
-    if (m[1] === size) return;
-    if (Date.now() > deadline) throw new Error(`stty size stayed ${m[1]}, expected ${size}`);
-  }
-}
