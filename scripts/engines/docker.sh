@@ -38,16 +38,32 @@ apt_install() {
     log "apt-get install $* failed; see $STATE/apt.log"; tail -n 20 "$STATE/apt.log"; return 1; }
 }
 
+# An engine killed without a clean shutdown (e.g. when the session that started it ended)
+# leaves its pid file behind, and a new dockerd refuses to start while it is there.
+clear_stale_pidfile() {
+  local file=/var/run/docker.pid pid state
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file" 2>/dev/null)
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+  if [ -z "$state" ] || [ "$state" = Z ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != dockerd ]; then
+    log "removing the stale $file (pid ${pid:-?} is not a running dockerd)"
+    rm -f "$file"
+  fi
+}
+
 start_engine() {
   if ! command -v dockerd >/dev/null 2>&1; then
     can_install || { log "no Docker engine answers on $SOCK and this machine cannot install one (needs root with apt-get)"; return 1; }
     apt_install docker.io || return 1
   fi
+  clear_stale_pidfile
   log "starting dockerd (log: $STATE/dockerd.log)"
   # setsid + nohup: the engine outlives this test run, so the next run reuses it.
   setsid nohup dockerd --host="unix://$SOCK" >"$STATE/dockerd.log" 2>&1 </dev/null &
+  local pid=$!
   for _ in $(seq 1 120); do
     ping_engine && { log "engine is up: $(docker version --format 'Engine {{.Server.Version}}, API {{.Server.APIVersion}}' 2>/dev/null)"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { log "dockerd exited during start-up; last lines of its log:"; tail -n 30 "$STATE/dockerd.log"; return 1; }
     sleep 0.5
   done
   log "dockerd did not answer /_ping within 60 s; last lines of its log:"
