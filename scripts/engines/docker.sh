@@ -9,6 +9,8 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# dockerd lives in /usr/sbin, which a non-login PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 STATE="$ROOT/.cache/engines"
 SOCK=/var/run/docker.sock
 IMAGE=sluice-test/busybox:latest
