@@ -17,6 +17,7 @@ import { Batcher } from './batcher.js';
 import { type CodecOptions, MessageCodec } from './codec.js';
 import { DEFAULT_BATCH_MAX_MESSAGE, FLAG_BATCH } from './constants.js';
 import type { FrameDecoder, RawMessage } from './frame-decoder.js';
+import { toBytes } from './message-bytes.js';
 import { nodeWritableOf, uncorkNow, writeParts } from './node-writer.js';
 
 /** How a channel batches. */
@@ -39,12 +40,6 @@ const EMPTY = new Uint8Array(0);
 // Most bytes taken from the stream at once (its read bound is 1 MiB by default).
 const READ_SIZE = 4 * 1024 * 1024;
 const RESOLVED: Promise<void> = Promise.resolve();
-
-function toBytes(message: Uint8Array | string): Uint8Array {
-  if (typeof message === 'string') return Buffer.from(message, 'utf8');
-  if (message instanceof Uint8Array) return message;
-  throw new TypeError('a message must be a Uint8Array or a string');
-}
 
 /**
  * Framed messages over a `ByteStream`, with optional compression and batching. The seed's

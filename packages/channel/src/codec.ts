@@ -21,6 +21,7 @@ import {
 import { FrameDecoder, type RawMessage } from './frame-decoder.js';
 import { encodeFrames, writeFrameHeader } from './header.js';
 import type { LayerOutput, PayloadLayer } from './layer.js';
+import { toBytes } from './message-bytes.js';
 
 /** Options shared by the codec and `Channel`. */
 export interface CodecOptions {
@@ -162,10 +163,6 @@ export class MessageCodec {
 export interface EncodeOptions extends CodecOptions {
   /** Put up to this many messages in one batch frame; 0 or omitted: one frame per message. */
   batchSize?: number;
-}
-
-function toBytes(message: Uint8Array | string): Uint8Array {
-  return typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
 }
 
 /** The wire bytes for `messages`, as a channel with the same options would send them. */

@@ -4,11 +4,7 @@
 import { DEFAULT_BUFFER_SIZE } from './constants.js';
 import type { ByteStream } from './contract.js';
 import { BufferOverflowError, StreamClosedError } from './errors.js';
-
-function toBuffer(data: Uint8Array | string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
+import { toBuffer } from './to-buffer.js';
 
 /** A `ByteStream` that gathers writes into `bufferSize`-byte blocks before passing them on. */
 export class BufferedStream implements ByteStream {

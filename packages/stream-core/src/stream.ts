@@ -13,6 +13,7 @@ import {
   type StreamError,
 } from './errors.js';
 import { resolveSource, type StreamEnds, type StreamSource } from './source.js';
+import { toBuffer } from './to-buffer.js';
 import { toStreamError } from './to-stream-error.js';
 
 /** Options of a `Stream`. */
@@ -58,13 +59,6 @@ export function streamHooks(stream: Stream): StreamHooks {
 }
 // Slice size for writables that report no high-water mark (0): still make progress.
 const FALLBACK_HWM = 16 * 1024;
-
-function toBuffer(data: Uint8Array | string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (Buffer.isBuffer(data)) return data;
-  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError('data must be a Uint8Array or a string');
-}
 
 function checkCount(n: number, what: string): void {
   if (!(Number.isSafeInteger(n) && n >= 0) && n !== Number.POSITIVE_INFINITY) {
