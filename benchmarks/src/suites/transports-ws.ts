@@ -19,15 +19,7 @@ import {
 import { Client, type ClientChannel } from 'ssh2';
 import { createWebSocketStream, WebSocket, WebSocketServer } from 'ws';
 import type { BenchCase, BenchSuite } from '../harness.js';
-
-const TOTAL = 64 * 1024 * 1024;
-const CHUNK = 64 * 1024;
-const payload = Buffer.alloc(CHUNK, 0x5a);
-
-/** Writes TOTAL bytes with sluice's awaitable face. */
-async function sluiceSend(stream: NodeBackedStream): Promise<void> {
-  for (let sent = 0; sent < TOTAL; sent += CHUNK) await stream.writeAll(payload);
-}
+import { CHUNK, nodeSend, PAYLOAD, sluiceSend, TOTAL } from '../transfer.js';
 
 /** Reads TOTAL bytes with sluice's non-blocking face, a chunk at a time, waiting on readiness. */
 async function sluiceReceive(stream: NodeBackedStream): Promise<void> {
@@ -53,13 +45,6 @@ function nodeReceive(readable: Duplex | Socket, count: number): Promise<void> {
     };
     readable.on('data', onData);
   });
-}
-
-/** Writes TOTAL bytes into a Node writable, waiting for drain. */
-async function nodeSend(writable: Duplex): Promise<void> {
-  for (let sent = 0; sent < TOTAL; sent += CHUNK) {
-    if (!writable.write(payload)) await once(writable, 'drain');
-  }
 }
 
 function wsCase(): BenchCase {
@@ -135,7 +120,7 @@ function wsCase(): BenchCase {
           });
         }
         inFlight += CHUNK;
-        rawClient.send(payload, { binary: true }, sentOne);
+        rawClient.send(PAYLOAD, { binary: true }, sentOne);
       }
       await received;
     },

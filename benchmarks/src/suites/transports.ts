@@ -25,14 +25,7 @@ import {
   type StreamListener,
 } from '@sluice/transports';
 import type { BenchCase, BenchSuite } from '../harness.js';
-
-const TOTAL = 64 * 1024 * 1024;
-const CHUNK = 64 * 1024;
-const payload = Buffer.alloc(CHUNK, 0x5a);
-
-async function sluiceSend(stream: NodeBackedStream): Promise<void> {
-  for (let sent = 0; sent < TOTAL; sent += CHUNK) await stream.writeAll(payload);
-}
+import { nodeSend, sluiceSend, TOTAL } from '../transfer.js';
 
 // Chunks as they arrived (async iteration hands out the buffered chunks themselves: no copy).
 // `read(n)` would join several buffered chunks into one new buffer when n spans them.
@@ -48,12 +41,6 @@ async function sluiceReceive(stream: NodeBackedStream): Promise<void> {
     const next = await it.next();
     if (next.done) throw new Error('stream ended early');
     got += next.value.length;
-  }
-}
-
-async function rawSend(socket: Socket): Promise<void> {
-  for (let sent = 0; sent < TOTAL; sent += CHUNK) {
-    if (!socket.write(payload)) await once(socket, 'drain');
   }
 }
 
@@ -137,7 +124,7 @@ function transportCase(name: string, endpoints: Endpoints): BenchCase {
       await Promise.all([sluiceSend(client), sluiceReceive(server)]);
     },
     limit: async () => {
-      await Promise.all([rawSend(rawClient), rawReceive(rawPeer)]);
+      await Promise.all([nodeSend(rawClient), rawReceive(rawPeer)]);
     },
     teardown: async () => {
       await Promise.all([client.close(), server.close(), listener.close()]);
