@@ -102,48 +102,41 @@ export class FrameDecoder {
     const len = chunk.length;
     const onFrame = this.onFrame;
     let pos = 0;
-    // The hot loop is kept small (so the engine inlines `onFrame` into it): payload pieces
-    // that need no copy, and whole frames of ids 0-2. Everything else is one `step()`.
+    // The hot path is kept small, so that the engine inlines `onFrame` (and what it calls)
+    // into it: a payload continuing from the last chunk, then every whole header in this
+    // one. Anything else (a cut header, a payload being joined, id 3, a fault) is `step()`.
+    const remaining = this.remaining;
+    if (remaining > 0 && this.frame === null) {
+      const take = remaining < len ? remaining : len;
+      // A chunk that is all payload is handed out as it is: not even a view to make.
+      onFrame(this.streamId as OutputStreamId, take === len ? chunk : chunk.subarray(0, take));
+      pos = take;
+      this.remaining = remaining - take;
+    }
+    const max = this.maxFrameSize;
+    const partial = this.partial;
     while (pos < len) {
-      const remaining = this.remaining;
-      if (remaining > 0 && this.frame === null) {
-        // Continuing a payload that started in an earlier chunk.
-        const take = Math.min(remaining, len - pos);
-        // A chunk that is all payload is handed out as it is: not even a view to make.
-        onFrame(
-          this.streamId as OutputStreamId,
-          take === len ? chunk : chunk.subarray(pos, pos + take),
-        );
-        pos += take;
-        this.remaining = remaining - take;
-        continue;
-      }
-      if (remaining === 0 && this.headerFill === 0) {
-        const max = this.maxFrameSize;
-        while (pos + HEADER_SIZE <= len) {
-          const id = chunk[pos]!;
-          if (id > STDERR || (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) !== 0) break;
+      if (this.remaining === 0 && this.headerFill === 0 && pos + HEADER_SIZE <= len) {
+        const id = chunk[pos]!;
+        if (id <= STDERR && (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) === 0) {
           const size =
             chunk[pos + 4]! * 0x1000000 +
             ((chunk[pos + 5]! << 16) | (chunk[pos + 6]! << 8) | chunk[pos + 7]!);
-          if (size > max) break;
           const end = pos + HEADER_SIZE + size;
-          if (end <= len) {
+          if (size <= max && end <= len) {
             if (size !== 0) onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE, end));
             pos = end;
-          } else if (this.partial) {
+            continue;
+          }
+          if (size <= max && partial) {
             // The payload runs past the chunk: hand out what is here, expect the rest.
             this.streamId = id;
             this.remaining = end - len;
-            if (len > pos + HEADER_SIZE) {
+            if (len > pos + HEADER_SIZE)
               onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE));
-            }
-            pos = len;
-          } else {
             break;
           }
         }
-        if (pos >= len) break;
       }
       pos = this.step(chunk, pos);
     }
@@ -157,6 +150,13 @@ export class FrameDecoder {
   private step(chunk: Buffer, pos: number): number {
     const len = chunk.length;
     const frame = this.frame;
+    if (this.remaining > 0 && frame === null) {
+      // A payload handed out in pieces, begun by a header this chunk completed.
+      const take = Math.min(this.remaining, len - pos);
+      this.onFrame(this.streamId as OutputStreamId, chunk.subarray(pos, pos + take));
+      this.remaining -= take;
+      return pos + take;
+    }
     if (this.remaining > 0 && frame !== null) {
       const take = Math.min(this.remaining, len - pos);
       chunk.copy(frame, this.frameFill, pos, pos + take);
