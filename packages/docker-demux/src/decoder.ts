@@ -107,7 +107,7 @@ export class FrameDecoder {
     // one. Anything else (a cut header, a payload being joined, id 3, a fault) is `step()`.
     const remaining = this.remaining;
     if (remaining > 0 && this.frame === null) {
-      const take = remaining < len ? remaining : len;
+      const take = Math.min(remaining, len);
       // A chunk that is all payload is handed out as it is: not even a view to make.
       onFrame(this.streamId as OutputStreamId, take === len ? chunk : chunk.subarray(0, take));
       pos = take;
