@@ -58,6 +58,10 @@ export interface CaseResult {
   peer?: number;
   peerName?: string;
   limit?: number;
+  /** Median over rounds of sluice's rate over the peer's in the same round. */
+  vsPeer?: number;
+  /** Median over rounds of sluice's rate over the limit's in the same round. */
+  vsLimit?: number;
   goal?: { peer?: number; limit?: number };
 }
 
@@ -80,8 +84,10 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 
 /**
  * Measures every case of `suite`. The sides (sluice, peer, limit) take turns for `ROUNDS`
- * rounds of `minMs / ROUNDS` each and each side reports its median round, so a burst of load
- * from elsewhere on the machine hits all sides alike instead of skewing one ratio.
+ * rounds of `minMs / ROUNDS` each. Each side reports its median round, and each ratio is the
+ * median of the ratios within a round: sides measured back to back share the machine's
+ * state at that moment, so a burst of load from elsewhere moves both sides of a ratio
+ * instead of skewing it.
  */
 export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
@@ -101,12 +107,21 @@ export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseRe
       }
       const rate = (side: 'sluice' | 'peer' | 'limit'): number =>
         scale(c, median(rates.get(side) ?? [0]));
+      const pairedRatio = (side: 'peer' | 'limit'): number => {
+        const own = rates.get('sluice') ?? [];
+        const other = rates.get(side) ?? [];
+        return median(own.map((r, i) => r / (other[i] as number)));
+      };
       const result: CaseResult = { suite: suite.name, name: c.name, unit, sluice: rate('sluice') };
       if (c.peer) {
         result.peer = rate('peer');
         result.peerName = c.peerName ?? 'peer';
+        result.vsPeer = pairedRatio('peer');
       }
-      if (c.limit) result.limit = rate('limit');
+      if (c.limit) {
+        result.limit = rate('limit');
+        result.vsLimit = pairedRatio('limit');
+      }
       if (c.goal) result.goal = c.goal;
       results.push(result);
       console.error(`  measured ${suite.name} / ${c.name}`);
@@ -119,9 +134,13 @@ export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseRe
 
 const fmt = (n: number | undefined): string =>
   n === undefined ? '–' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
-const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}x` : '–');
+const ratio = (r: number | undefined): string => (r === undefined ? '–' : `${r.toFixed(2)}x`);
 
-/** The results as a Markdown table: rates, and sluice's ratio to the peer and to the limit. */
+/**
+ * The results as a Markdown table: each side's median rate, and sluice's ratios to the peer
+ * and to the limit (medians of the per-round ratios, so not always the quotient of the rates
+ * shown).
+ */
 export function table(results: CaseResult[]): string {
   const lines = [
     '| suite | case | unit | sluice | peer | limit | vs peer (goal) | vs limit (goal) |',
@@ -131,7 +150,7 @@ export function table(results: CaseResult[]): string {
     const peerGoal = r.goal?.peer ? ` (≥ ${r.goal.peer}x)` : '';
     const limitGoal = r.goal?.limit ? ` (≥ ${r.goal.limit}x)` : '';
     lines.push(
-      `| ${r.suite} | ${r.name} | ${r.unit} | ${fmt(r.sluice)} | ${r.peer === undefined ? '–' : `${fmt(r.peer)} ${r.peerName}`} | ${fmt(r.limit)} | ${ratio(r.sluice, r.peer)}${peerGoal} | ${ratio(r.sluice, r.limit)}${limitGoal} |`,
+      `| ${r.suite} | ${r.name} | ${r.unit} | ${fmt(r.sluice)} | ${r.peer === undefined ? '–' : `${fmt(r.peer)} ${r.peerName}`} | ${fmt(r.limit)} | ${ratio(r.vsPeer)}${peerGoal} | ${ratio(r.vsLimit)}${limitGoal} |`,
     );
   }
   return lines.join('\n');

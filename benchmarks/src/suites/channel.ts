@@ -16,7 +16,7 @@ import {
   CompressedChannel,
   MessageCodec,
 } from '@sluice/channel';
-import { Stream } from '@sluice/stream-core';
+import { MAX_BUFFER_SIZE, Stream } from '@sluice/stream-core';
 import * as lp from 'it-length-prefixed';
 import type { BenchCase, BenchSuite } from '../harness.js';
 
@@ -182,7 +182,11 @@ function lengthPrefixedStream(): Contender {
 }
 
 // The limit: the same payload bytes through the same kind of socket, no framing at all.
-function rawSocket(): Contender {
+// `corked: false` writes each message as a user of a raw socket does (write, and wait for
+// 'drain' when `write()` says so). `corked: true` writes them as the channel itself does
+// (corked for the tick: one writev; 'drain' awaited only past the 1 MiB write bound): the
+// stricter limit, where only framing and handing out whole messages separate the two.
+function rawSocket({ corked } = { corked: false }): Contender {
   let a: Socket;
   let b: Socket;
   let onB: (n: number) => void = () => {};
@@ -202,7 +206,20 @@ function rawSocket(): Contender {
           if (total === 0) resolve();
         };
       });
-      await writeAllTo(a, messages);
+      if (!corked) {
+        await writeAllTo(a, messages);
+        await receiving;
+        return;
+      }
+      a.cork();
+      process.nextTick(() => a.uncork());
+      for (const m of messages) {
+        if (!a.write(m) && a.writableLength > MAX_BUFFER_SIZE) {
+          await once(a, 'drain');
+          a.cork();
+          process.nextTick(() => a.uncork());
+        }
+      }
       await receiving;
     },
     async roundTrip(message, times) {
@@ -408,6 +425,12 @@ export const suite: BenchSuite = {
     oneWayCase(
       '64 KiB one-way',
       { sluice: plain(), peer: lengthPrefixedStream(), peerName: 'length-prefixed-stream' },
+      messagesOf(256, 64 * 1024),
+      undefined,
+    ),
+    oneWayCase(
+      '64 KiB one-way, limit: raw socket with a corked writer',
+      { sluice: plain(), limit: rawSocket({ corked: true }) },
       messagesOf(256, 64 * 1024),
       undefined,
     ),

@@ -37,7 +37,8 @@ export interface ChannelOptions extends CodecOptions {
 }
 
 const EMPTY = new Uint8Array(0);
-// Most bytes taken from the stream at once (its read bound is 1 MiB by default).
+// Most bytes taken from the stream at once: more than any chunk, so each read hands over
+// one whole chunk as it arrived (a view, never a copy).
 const READ_SIZE = 4 * 1024 * 1024;
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -348,10 +349,9 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     return this.pulling;
   }
 
-  // Takes everything the stream has buffered into the decoder, without waiting.
+  // Takes the oldest chunk the stream has buffered into the decoder, without waiting.
   private readChunk(): void {
     try {
-      // Everything buffered, in one piece: a view when it is one chunk.
       const chunk = this.stream.read(READ_SIZE);
       if (chunk === null) {
         this.eof = true;

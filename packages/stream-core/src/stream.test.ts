@@ -105,6 +105,29 @@ describe('Stream: dockerpty face', () => {
     expect(got.join('')).toBe('abcdefghij');
   });
 
+  it('read(n) hands out buffered chunks as views of what arrived, never joined copies', async () => {
+    const first = Buffer.from('abc');
+    const second = Buffer.from('defg');
+    const source = new PassThrough();
+    const stream = Stream.fromPair(source, new PassThrough());
+    source.write(first);
+    source.write(second);
+    // Both chunks buffered before the first read.
+    for (let i = 0; i < 100 && stream.bufferedReadBytes < 7; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(stream.bufferedReadBytes).toBe(7);
+    const a = stream.read(100)!;
+    const b = stream.read(2)!;
+    const c = stream.read(100)!;
+    expect([a, b, c].map(String)).toEqual(['abc', 'de', 'fg']);
+    // Views: writing through them shows in the chunks that arrived, so nothing was copied.
+    a[0] = 0x41;
+    c[1] = 0x47;
+    expect(first.toString()).toBe('Abc');
+    expect(second.toString()).toBe('defG');
+  });
+
   it('accepts sources that yield plain Uint8Arrays or strings', async () => {
     const chunks = [new Uint8Array([104, 105]), 'there'];
     const stream = Stream.fromPair(Readable.from(chunks), new PassThrough());

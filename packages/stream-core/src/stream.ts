@@ -276,13 +276,16 @@ export class Stream implements NodeBackedStream {
 
   /**
    * Up to `n` buffered bytes now; empty when nothing is ready; `null` at end of stream.
+   * Like a socket's `read(2)`, it may return less than is buffered: at most the rest of the
+   * oldest chunk that arrived, as a view of it (never a copy), so reading costs nothing per
+   * byte. Call again for more.
    * Throws the stream's error once the buffered data is read, and `StreamClosedError` after `close()`.
    */
   read(n = 4096): Buffer | null {
     this.#checkOpen();
     checkCount(n, 'n');
     if (this.#in.length > 0 && n > 0) {
-      const out = this.#in.take(n);
+      const out = this.#in.takeChunk(n);
       this.#consumed();
       return out;
     }
