@@ -44,6 +44,11 @@ export class ChunkQueue {
     return out;
   }
 
+  /** Bytes in the front chunk (0 when empty). */
+  frontLength(): number {
+    return this.#count === 0 ? 0 : (this.#ring[this.#head] as Buffer).length;
+  }
+
   /** The rest of the front chunk, or its first `max` bytes: always a view, never a copy. */
   takeChunk(max: number = Number.POSITIVE_INFINITY): Buffer {
     if (this.#count === 0) return EMPTY;

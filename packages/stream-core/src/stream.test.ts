@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   BufferOverflowError,
@@ -49,6 +49,25 @@ describe('Stream: dockerpty face', () => {
     });
     expect(sink.received.toString()).toBe('123456789');
     expect(stream.needsWrite()).toBe(false);
+  });
+
+  it('hands a queued chunk whole to a writable that drained, as a direct sender would', async () => {
+    // A socket-like writable: 16 KiB mark, each write taken on a later turn of the loop.
+    const sizes: number[] = [];
+    const sink = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _e, done) {
+        sizes.push(chunk.length);
+        setImmediate(done);
+      },
+    });
+    const stream = Stream.fromPair(new PassThrough(), sink);
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    for (let i = 0; i < 4; i++) await stream.writeAll(chunk);
+    await stream.close();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(4 * 64 * 1024);
+    // Not cut into high-water-mark pieces: one write per chunk.
+    expect(sizes).toEqual([65536, 65536, 65536, 65536]);
   });
 
   it('close() with pending data closes only after the flush', async () => {

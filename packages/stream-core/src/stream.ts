@@ -146,7 +146,7 @@ export class Stream implements NodeBackedStream {
     if ((w as unknown) !== r) w.on('error', onError);
     // A pump waiting for room wakes on this even when the queue was empty.
     w.on('drain', () => {
-      if (this.#flush() === 0) this.#notify();
+      if (this.#flush(true) === 0) this.#notify();
     });
     w.on('close', () => this.#notify());
     if (r.readableEnded || r.destroyed) this.#eof = true;
@@ -209,12 +209,16 @@ export class Stream implements NodeBackedStream {
   // Hands queued bytes to the writable: at most the room below its high-water mark per pass,
   // so a small writable sees partial writes, as a non-blocking fd would. What is left goes in
   // a later pass: on 'drain' when the writable asked for it, else on the next turn of the loop.
-  #flush(): number {
+  // On 'drain' (`wholeChunk`) at least the oldest queued chunk goes whole, as a sender writing
+  // straight to the writable would do: a socket then gets one 64 KiB write per 'drain'
+  // instead of four 16 KiB ones (a quarter of the system calls and wake-ups).
+  #flush(wholeChunk = false): number {
     const w = this.#writable;
     let moved = 0;
     if (w.destroyed || w.writableEnded || this.#failure) return 0;
     const hwm = w.writableHighWaterMark > 0 ? w.writableHighWaterMark : FALLBACK_HWM;
     let budget = hwm - w.writableLength;
+    if (wholeChunk) budget = Math.max(budget, this.#out.frontLength());
     while (this.#out.length > 0 && budget > 0) {
       const piece = this.#out.takeChunk(budget);
       budget -= piece.length;
