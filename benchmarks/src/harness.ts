@@ -26,6 +26,12 @@ export interface BenchCase {
   /** Set-up before measuring, tear-down after (e.g. sockets). */
   setup?: () => Promise<void> | void;
   teardown?: () => Promise<void> | void;
+  /**
+   * Run `setup` and `teardown` around every round instead of once. For connections: on
+   * loopback one connection can run a steady 20-30% faster or slower than the next (where
+   * the kernel happens to do its work), so each round gets fresh ones, for every side.
+   */
+  setupEachRound?: boolean;
 }
 
 /** A group of cases for one package. */
@@ -93,7 +99,7 @@ export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseRe
   const results: CaseResult[] = [];
   const roundMs = Math.max(50, minMs / ROUNDS);
   for (const c of suite.cases) {
-    await c.setup?.();
+    if (!c.setupEachRound) await c.setup?.();
     try {
       const unit = c.bytes !== undefined ? 'MiB/s' : c.units !== undefined ? 'msg/s' : 'ops/s';
       const sides: [keyof Pick<CaseResult, 'sluice' | 'peer' | 'limit'>, Task][] = [
@@ -103,7 +109,12 @@ export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseRe
       if (c.limit) sides.push(['limit', c.limit]);
       const rates = new Map(sides.map(([side]) => [side, [] as number[]]));
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [side, task] of sides) rates.get(side)?.push(await measure(task, roundMs));
+        if (c.setupEachRound) await c.setup?.();
+        try {
+          for (const [side, task] of sides) rates.get(side)?.push(await measure(task, roundMs));
+        } finally {
+          if (c.setupEachRound) await c.teardown?.();
+        }
       }
       const rate = (side: 'sluice' | 'peer' | 'limit'): number =>
         scale(c, median(rates.get(side) ?? [0]));
@@ -126,7 +137,7 @@ export async function runSuite(suite: BenchSuite, minMs: number): Promise<CaseRe
       results.push(result);
       console.error(`  measured ${suite.name} / ${c.name}`);
     } finally {
-      await c.teardown?.();
+      if (!c.setupEachRound) await c.teardown?.();
     }
   }
   return results;

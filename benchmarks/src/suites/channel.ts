@@ -276,6 +276,7 @@ function oneWayCase(
     ...(trio.peer ? { peer: () => trio.peer!.oneWay(messages), peerName: trio.peerName } : {}),
     ...(trio.limit ? { limit: () => trio.limit!.oneWay(messages) } : {}),
     goal,
+    setupEachRound: true,
     setup: async () => {
       for (const c of all) await c.setup();
     },

@@ -73,6 +73,7 @@ function wsCase(): BenchCase {
     name: 'ws://, 64 MiB one way',
     bytes: TOTAL,
     goal: { limit: 0.9 },
+    setupEachRound: true,
     setup: async () => {
       listener = await listenWebSocket({ pingIntervalMs: 0 });
       [client, server] = await Promise.all([
@@ -181,6 +182,7 @@ function sshCase(engine: SshEngine): BenchCase {
     name: 'ssh:// tunnel, 64 MiB one way',
     bytes: TOTAL,
     goal: { limit: 0.9 },
+    setupEachRound: true,
     setup: async () => {
       target = createServer((socket) => accepted.push(socket));
       target.listen(0, '127.0.0.1');

@@ -112,6 +112,7 @@ function transportCase(name: string, endpoints: Endpoints): BenchCase {
     name: `${name}, 64 MiB one way`,
     bytes: TOTAL,
     goal: { limit: 0.9 },
+    setupEachRound: true,
     setup: async () => {
       ({ listener, client } = await endpoints.sluice());
       server = await listener.accept();
