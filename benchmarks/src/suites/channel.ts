@@ -47,6 +47,21 @@ async function writeAllTo(w: Duplex, messages: readonly Uint8Array[]): Promise<v
   for (const m of messages) if (!w.write(m)) await once(w, 'drain');
 }
 
+/** Writes as the channel does: corked until the end of each tick, 'drain' awaited past 1 MiB. */
+async function writeCorked(w: Duplex, messages: readonly Uint8Array[]): Promise<void> {
+  const corkForTick = (): void => {
+    w.cork();
+    process.nextTick(() => w.uncork());
+  };
+  corkForTick();
+  for (const m of messages) {
+    if (!w.write(m) && w.writableLength > MAX_BUFFER_SIZE) {
+      await once(w, 'drain');
+      corkForTick();
+    }
+  }
+}
+
 /** A way of moving messages one way and of echoing them (round trip). */
 interface Contender {
   setup(): Promise<void>;
@@ -206,20 +221,8 @@ function rawSocket({ corked } = { corked: false }): Contender {
           if (total === 0) resolve();
         };
       });
-      if (!corked) {
-        await writeAllTo(a, messages);
-        await receiving;
-        return;
-      }
-      a.cork();
-      process.nextTick(() => a.uncork());
-      for (const m of messages) {
-        if (!a.write(m) && a.writableLength > MAX_BUFFER_SIZE) {
-          await once(a, 'drain');
-          a.cork();
-          process.nextTick(() => a.uncork());
-        }
-      }
+      if (corked) await writeCorked(a, messages);
+      else await writeAllTo(a, messages);
       await receiving;
     },
     async roundTrip(message, times) {
