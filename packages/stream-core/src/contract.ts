@@ -30,6 +30,11 @@ export interface ByteStream extends Selectable, AsyncIterable<Uint8Array>, Async
    */
   read(n?: number): Uint8Array | null;
   /**
+   * Optional: lets the reader choose the memory the transport's next bytes land in (see
+   * `Stream.readInto`). Returns false when the stream cannot; absent means the same.
+   */
+  readInto?(choose: (() => Uint8Array | undefined) | undefined): boolean;
+  /**
    * Buffers `data` and starts flushing it. Returns `data.length`, or `undefined` for empty
    * data. Throws `BufferOverflowError` when the write buffer would exceed its bound; nothing
    * already accepted is lost.

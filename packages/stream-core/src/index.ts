@@ -44,5 +44,6 @@ export {
 } from './errors.js';
 export { Pump, type PumpOptions } from './pump.js';
 export { select } from './select.js';
+export { type OnRead, SocketReads } from './socket-reads.js';
 export type { StreamEnds, StreamSource } from './source.js';
 export { Stream, type StreamOptions } from './stream.js';

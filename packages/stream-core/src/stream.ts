@@ -12,6 +12,7 @@ import {
   StreamClosedError,
   type StreamError,
 } from './errors.js';
+import type { SocketReads } from './socket-reads.js';
 import { resolveSource, type StreamEnds, type StreamSource } from './source.js';
 import { toBuffer } from './to-buffer.js';
 import { toStreamError } from './to-stream-error.js';
@@ -25,6 +26,11 @@ export interface StreamOptions {
    * knows what its socket's errors mean). Return undefined to fall back to the generic mapping.
    */
   mapError?: ((err: unknown) => StreamError | undefined) | undefined;
+  /**
+   * The reads of a socket created with `onread: reads.onread`: the stream takes its bytes from
+   * them (the socket emits no 'data' then) and supports `readInto()`.
+   */
+  reads?: SocketReads | undefined;
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
@@ -95,6 +101,8 @@ export class Stream implements NodeBackedStream {
   // pump drives this stream (a pump wants the source held back as soon as it blocks).
   #pauseAt: number;
   #writeEnded: Promise<void> | undefined;
+  readonly #reads: SocketReads | undefined;
+  #chooseTarget: (() => Uint8Array | undefined) | undefined;
 
   /** Wraps `source`; see `StreamSource` for what it may be. */
   constructor(source: StreamSource, options: StreamOptions = {}) {
@@ -110,6 +118,7 @@ export class Stream implements NodeBackedStream {
     this.#writable = resolved.writable;
     this.#duplex = resolved.duplex;
     this.#fd = resolved.fd;
+    this.#reads = options.reads;
     this.#attach();
   }
 
@@ -125,14 +134,17 @@ export class Stream implements NodeBackedStream {
       this.#failure ??= this.#typed(err);
       this.#notify();
     };
-    r.on('data', (chunk: Buffer | Uint8Array | string) => {
-      this.#in.push(Buffer.isBuffer(chunk) ? chunk : toBuffer(chunk));
-      if (this.#in.length >= this.#pauseAt && !this.#paused) {
-        this.#paused = true;
-        r.pause();
-      }
-      this.#notify();
-    });
+    if (this.#reads) {
+      const early = this.#reads.attach({
+        deliver: (chunk) => this.#arrived(chunk),
+        choose: () => this.#readTarget(),
+      });
+      for (const chunk of early) this.#arrived(chunk);
+    } else {
+      r.on('data', (chunk: Buffer | Uint8Array | string) => {
+        this.#arrived(Buffer.isBuffer(chunk) ? chunk : toBuffer(chunk));
+      });
+    }
     r.on('end', () => {
       this.#eof = true;
       this.#notify();
@@ -151,7 +163,24 @@ export class Stream implements NodeBackedStream {
     w.on('close', () => this.#notify());
     if (r.readableEnded || r.destroyed) this.#eof = true;
     // A 'data' listener does not restart a readable its owner paused; this Stream reads now.
-    else r.resume();
+    else if (!this.#paused) r.resume();
+  }
+
+  #arrived(chunk: Buffer): void {
+    this.#in.push(chunk);
+    if (this.#in.length >= this.#pauseAt && !this.#paused) {
+      this.#paused = true;
+      this.#readable.pause();
+    }
+    this.#notify();
+  }
+
+  // Memory for the socket's next read: the reader's choice, asked only while nothing is
+  // buffered (so the next bytes to arrive are exactly the ones it expects next).
+  #readTarget(): Uint8Array | undefined {
+    if (this.#chooseTarget === undefined || this.#in.length > 0) return undefined;
+    if (this.#closed || this.#failure !== undefined || this.#eof) return undefined;
+    return this.#chooseTarget();
   }
 
   #typed(err: unknown): StreamError {
@@ -295,6 +324,20 @@ export class Stream implements NodeBackedStream {
     }
     if (this.#failure) throw this.#failure;
     return this.#eof ? null : EMPTY;
+  }
+
+  /**
+   * Lets the reader choose where the transport's next bytes land, so they are not copied
+   * again: while nothing is buffered, before each read from the socket the stream calls
+   * `choose()`; the bytes then land in the `Uint8Array` it returns (up to its length, from its
+   * start) and `read()` hands them out as a view of that memory. `undefined` (from `choose`):
+   * the stream's own memory. `readInto(undefined)` stops asking. One reader at a time.
+   * Returns false, and does nothing, when the stream cannot (it was not made with `reads`).
+   */
+  readInto(choose: (() => Uint8Array | undefined) | undefined): boolean {
+    if (this.#reads === undefined) return false;
+    this.#chooseTarget = choose;
+    return true;
   }
 
   /**
