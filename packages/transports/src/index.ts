@@ -27,6 +27,7 @@ export {
   listenTcp,
   SocketStream,
   type SocketStreamOptions,
+  type SocketStreamWrapOptions,
   type TcpConnectOptions,
   type TcpListenOptions,
 } from './socket.js';

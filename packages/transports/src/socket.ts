@@ -7,11 +7,12 @@ import {
   connect as netConnect,
   type Socket,
 } from 'node:net';
-import { Stream } from '@sluice/stream-core';
+import { SocketReads, Stream } from '@sluice/stream-core';
 import { openConnected } from './connecting.js';
 import { toStreamError } from './errors-map.js';
 import type { StreamListener } from './listener.js';
 import { boundPort, listenAt, NetListener } from './net-listener.js';
+import { readThroughOnread } from './socket-reads.js';
 import { type IdleTimeouts, watchIdle } from './watchdog.js';
 
 /** TCP keepalive probes. */
@@ -110,16 +111,27 @@ export function tuneSocket(
   }
 }
 
+/** Options of the `SocketStream` constructor. */
+export interface SocketStreamWrapOptions extends SocketStreamOptions {
+  /**
+   * The reads the socket was created with (`onread: reads.onread`, see stream-core's
+   * `SocketReads`): the stream then supports `readInto()`. The transports' own connect and
+   * listen do this for TCP and Unix sockets.
+   */
+  reads?: SocketReads | undefined;
+}
+
 /** A stream-core Stream over a connected `net.Socket` (or `tls.TLSSocket`). */
 export class SocketStream extends Stream {
   /** The connected socket. */
   readonly socket: Socket;
 
-  constructor(socket: Socket, options: SocketStreamOptions = {}) {
+  constructor(socket: Socket, options: SocketStreamWrapOptions = {}) {
     const target = describeSocket(socket);
     super(socket, {
       maxBufferSize: options.maxBufferSize,
       mapError: (error) => toStreamError(error, 'stream', target),
+      reads: options.reads,
     });
     this.socket = socket;
     watchIdle(this, socket, options);
@@ -133,6 +145,7 @@ export class SocketStream extends Stream {
   ): Promise<SocketStream> {
     const target = `tcp://${hostPort(host, port)}`;
     const family = options.ipv6 === true ? 6 : options.ipv6 === false ? 4 : 0;
+    const reads = new SocketReads();
     const socket = await openConnected(
       () =>
         netConnect({
@@ -141,6 +154,7 @@ export class SocketStream extends Stream {
           family,
           autoSelectFamily: family === 0,
           allowHalfOpen: true,
+          onread: reads.onread,
           ...(options.localAddress ? { localAddress: options.localAddress } : {}),
           ...(options.lookup ? { lookup: options.lookup } : {}),
         }),
@@ -152,7 +166,7 @@ export class SocketStream extends Stream {
       },
     );
     tuneSocket(socket, options);
-    return new SocketStream(socket, options);
+    return new SocketStream(socket, { ...options, reads });
   }
 }
 
@@ -168,7 +182,8 @@ export function createSocketStream(
 /** Listens for TCP connections; each accepted one is a `SocketStream`. */
 export async function listenTcp(options: TcpListenOptions = {}): Promise<StreamListener> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: false });
+  // Paused: nothing is read before the socket is moved to `onread` reads (socket-reads.ts).
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
   const { backlog, ipv6Only } = options;
   await listenAt(
     server,
@@ -180,9 +195,10 @@ export async function listenTcp(options: TcpListenOptions = {}): Promise<StreamL
     server,
     event: 'connection',
     url: `tcp://${hostPort(host, port)}`,
-    wrap: (socket) => {
+    wrap: (accepted) => {
+      const { socket, reads } = readThroughOnread(accepted);
       tuneSocket(socket, options);
-      return new SocketStream(socket, options);
+      return new SocketStream(socket, { ...options, reads });
     },
   });
 }

@@ -3,11 +3,12 @@
 // dead listener is replaced on listen; a live one, or a file that is not a socket, is not.
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createServer, connect as netConnect } from 'node:net';
-import { ConnectError } from '@sluice/stream-core';
+import { ConnectError, SocketReads } from '@sluice/stream-core';
 import { openConnected } from './connecting.js';
 import type { StreamListener } from './listener.js';
 import { listenAt, NetListener } from './net-listener.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, SocketStream, type SocketStreamOptions } from './socket.js';
+import { readThroughOnread } from './socket-reads.js';
 
 /** Options of `createUnixStream`. */
 export interface UnixConnectOptions extends SocketStreamOptions {
@@ -41,13 +42,15 @@ export async function createUnixStream(
   options: UnixConnectOptions = {},
 ): Promise<SocketStream> {
   const target = unixUrl(path);
-  const socket = await openConnected(() => netConnect({ path, allowHalfOpen: true }), {
+  const reads = new SocketReads();
+  const connect = () => netConnect({ path, allowHalfOpen: true, onread: reads.onread });
+  const socket = await openConnected(connect, {
     event: 'connect',
     timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     signal: options.signal,
     target,
   });
-  return new SocketStream(socket, options);
+  return new SocketStream(socket, { ...options, reads });
 }
 
 /** Removes `path` if it is a socket nobody listens on; refuses if someone does. */
@@ -74,7 +77,8 @@ export async function listenUnix(options: UnixListenOptions): Promise<StreamList
   const { path } = options;
   const target = unixUrl(path);
   if (!isAbstract(path)) await clearStaleSocket(path);
-  const server = createServer({ allowHalfOpen: true });
+  // Paused: nothing is read before the socket is moved to `onread` reads (socket-reads.ts).
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
   await listenAt(server, { path, backlog: options.backlog }, target);
   if (options.mode !== undefined && !isAbstract(path)) {
     await chmod(path, options.mode);
@@ -83,7 +87,10 @@ export async function listenUnix(options: UnixListenOptions): Promise<StreamList
     server,
     event: 'connection',
     url: target,
-    wrap: (socket) => new SocketStream(socket, options),
+    wrap: (accepted) => {
+      const { socket, reads } = readThroughOnread(accepted);
+      return new SocketStream(socket, { ...options, reads });
+    },
     onClose: async () => {
       if (!isAbstract(path)) await unlink(path).catch(() => {});
     },

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ByteStream, NodeBackedStream } from '@sluice/stream-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { portOf } from './compliance/ports.js';
+import type { StreamListener } from './listener.js';
+import { listenTcp, SocketStream } from './socket.js';
+import { createUnixStream, listenUnix } from './unix.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-reads-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+interface Transport {
+  listen(): Promise<StreamListener>;
+  connect(listener: StreamListener): Promise<NodeBackedStream>;
+}
+
+const transports: Record<string, Transport> = {
+  tcp: {
+    listen: () => listenTcp(),
+    connect: (l) => SocketStream.connect('127.0.0.1', portOf(l)),
+  },
+  unix: {
+    listen: () => listenUnix({ path: join(dir, `s${n++}`) }),
+    connect: (l) => createUnixStream(l.url.slice('unix://'.length)),
+  },
+};
+
+/** Reads `stream` as a channel does: each chunk taken the moment it arrives. */
+function readEagerly(stream: ByteStream): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  stream.onReadiness(() => {
+    if (stream.closed) return;
+    const chunk = stream.read(1 << 20);
+    if (chunk !== null && chunk.length > 0) chunks.push(chunk);
+  });
+  return chunks;
+}
+
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+for (const [name, transport] of Object.entries(transports)) {
+  describe(`${name}: reads straight into the reader's memory`, () => {
+    it('on the connecting side and on the accepted side', async () => {
+      const listener = await transport.listen();
+      const [client, server] = await Promise.all([transport.connect(listener), listener.accept()]);
+      for (const [reader, writer] of [
+        [client, server],
+        [server, client],
+      ] as const) {
+        const target = new Uint8Array(64);
+        let asked = 0;
+        expect(reader.readInto?.(() => (asked++ === 0 ? target : undefined))).toBe(true);
+        const chunks = readEagerly(reader);
+        // The first read's memory was chosen before readInto(); the second's is the target.
+        await writer.writeAll('first');
+        await until(() => chunks.length === 1);
+        await writer.writeAll('second');
+        await until(() => chunks.length === 2);
+        expect(chunks.map((c) => Buffer.from(c).toString())).toEqual(['first', 'second']);
+        expect(chunks[1]!.buffer).toBe(target.buffer);
+        reader.readInto?.(undefined);
+      }
+      await Promise.all([client.close(), server.close(), listener.close()]);
+    });
+
+    it('keeps what a client sent before its connection was accepted', async () => {
+      const listener = await transport.listen();
+      const client = await transport.connect(listener);
+      const data = randomBytes(200 * 1024);
+      const sent = client.writeAll(data).then(() => client.closeWrite());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const server = await listener.accept();
+      const chunks: Buffer[] = [];
+      for await (const chunk of server) chunks.push(Buffer.from(chunk));
+      await sent;
+      expect(Buffer.concat(chunks).equals(data)).toBe(true);
+      await Promise.all([client.close(), server.close(), listener.close()]);
+    });
+  });
+}
