@@ -80,6 +80,9 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     this.codec = new MessageCodec(options);
     this.decoder = this.codec.frameDecoder();
     this.writable = nodeWritableOf(stream);
+    // A stream that can read into memory we choose reads each large incoming message straight
+    // into the message's own buffer: the kernel's copy is then the only one.
+    stream.readInto?.(() => this.decoder.readTarget());
     const bound = (stream as { maxBufferSize?: unknown }).maxBufferSize;
     this.writeBound = typeof bound === 'number' ? bound : MAX_BUFFER_SIZE;
     const batch = options.batch;
@@ -428,6 +431,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
         await this.writeChain;
         if (this.writable) uncorkNow(this.writable);
       } finally {
+        this.stream.readInto?.(undefined);
         await this.stream.close();
       }
     })();

@@ -41,6 +41,12 @@ const EMPTY = new Uint8Array(0);
 // slower (fresh slab memory costs page faults on every copy; freed 64 KiB blocks come back
 // warm from the allocator).
 const GATHER_MAX = 1024 * 1024;
+// Messages this large are read into their own buffers (`readTarget()`): one read system call
+// per message, which for smaller ones costs more than copying them out of ordinary reads.
+// It goes by the message's size, not by what is left of it: a read that ends just short of a
+// message's end re-aligns the reads to the messages (a small read to the next header), where
+// skipping it would leave every later message straddling two ordinary reads.
+const MIN_READ_TARGET = 32 * 1024;
 
 /** Turns bytes, pushed in chunks of any size, into whole `RawMessage`s. */
 export class FrameDecoder {
@@ -98,27 +104,26 @@ export class FrameDecoder {
     while (i < n && this.failure === undefined) {
       if (this.inPayload) {
         const take = Math.min(this.frameRemaining, n - i);
-        if (this.gather !== undefined) {
-          this.gather.set(chunk.subarray(i, i + take), this.gatherAt);
-          this.gatherAt += take;
-        } else if (
-          take < this.frameRemaining &&
-          this.frameFinal &&
-          this.parts.length === 0 &&
-          this.messageSize <= GATHER_MAX
-        ) {
-          // The whole message is this frame and it continues in a later chunk.
-          this.gather = Buffer.allocUnsafe(this.messageSize);
-          this.gather.set(chunk.subarray(i, i + take), 0);
-          this.gatherAt = take;
-        } else {
+        const gather = this.gather;
+        if (gather === undefined) {
           this.parts.push(chunk.subarray(i, i + take));
+        } else {
+          // Bytes the transport read straight into place (`readTarget`) are not copied again.
+          if (
+            chunk.buffer !== gather.buffer ||
+            chunk.byteOffset + i !== gather.byteOffset + this.gatherAt
+          ) {
+            gather.set(chunk.subarray(i, i + take), this.gatherAt);
+          }
+          this.gatherAt += take;
         }
         i += take;
         this.position += take;
         this.frameRemaining -= take;
         if (this.frameRemaining === 0) this.endFrame();
-      } else if (this.headerFill === 0 && n - i >= HEADER_SIZE) {
+        continue;
+      }
+      if (this.headerFill === 0 && n - i >= HEADER_SIZE) {
         this.parseHeader(chunk, i);
         i += HEADER_SIZE;
       } else {
@@ -130,7 +135,33 @@ export class FrameDecoder {
         this.headerFill = 0;
         this.parseHeader(this.header, 0);
       }
+      if (
+        this.inPayload &&
+        this.frameRemaining > n - i &&
+        this.frameFinal &&
+        this.parts.length === 0 &&
+        this.messageSize <= GATHER_MAX
+      ) {
+        // The whole message is this frame and it goes on past this chunk: gather it in a
+        // buffer of its own, with room behind it for the next frame's header (so a transport
+        // reading into `readTarget()` reads the rest and the next header in one go).
+        this.gather = Buffer.allocUnsafe(this.messageSize + HEADER_SIZE);
+        this.gatherAt = 0;
+      }
     }
+  }
+
+  /**
+   * Where the next input bytes belong while a large message is being gathered: the rest of
+   * its buffer, plus room for the header after it. Input later pushed as a view of exactly
+   * that memory is taken without a copy. Undefined when there is no such place (or the
+   * message is too small to be worth reads of its own).
+   */
+  readTarget(): Uint8Array | undefined {
+    const gather = this.gather;
+    if (gather === undefined || this.failure !== undefined) return undefined;
+    if (gather.length < MIN_READ_TARGET + HEADER_SIZE) return undefined;
+    return gather.subarray(this.gatherAt);
   }
 
   /** The next complete message; throws the decoding error once no message precedes it. */
@@ -218,7 +249,7 @@ export class FrameDecoder {
     const { parts } = this;
     let payload: Uint8Array;
     if (this.gather !== undefined) {
-      payload = this.gather;
+      payload = this.gather.subarray(0, this.messageSize);
       this.gather = undefined;
     } else if (parts.length === 0) payload = EMPTY;
     else if (parts.length === 1) payload = parts[0]!;
