@@ -16,7 +16,8 @@ import {
   CompressedChannel,
   MessageCodec,
 } from '@sluice/channel';
-import { MAX_BUFFER_SIZE, Stream } from '@sluice/stream-core';
+import { type ByteStream, MAX_BUFFER_SIZE } from '@sluice/stream-core';
+import { listenTcp, SocketStream } from '@sluice/transports';
 import * as lp from 'it-length-prefixed';
 import type { BenchCase, BenchSuite } from '../harness.js';
 
@@ -70,15 +71,24 @@ interface Contender {
   teardown(): void;
 }
 
-function sluice(make: (s: Stream) => Channel): Contender {
-  let sockets: Socket[] = [];
+// sluice as its users run it: channels over the TCP streams of @sluice/transports (which read
+// through `onread`, so a channel reads large messages straight into their buffers).
+function sluice(make: (s: ByteStream) => Channel): Contender {
+  let streams: SocketStream[] = [];
   let tx: Channel;
   let rx: Channel;
   return {
     async setup() {
-      sockets = await tcpPair();
-      tx = make(new Stream(sockets[0]!));
-      rx = make(new Stream(sockets[1]!));
+      const listener = await listenTcp({ host: '127.0.0.1' });
+      const port = Number(new URL(listener.url).port);
+      const [client, server] = await Promise.all([
+        SocketStream.connect('127.0.0.1', port),
+        listener.accept(),
+      ]);
+      await listener.close();
+      streams = [client, server as SocketStream];
+      tx = make(client);
+      rx = make(server);
     },
     async oneWay(messages) {
       const receiving = (async () => {
@@ -103,7 +113,7 @@ function sluice(make: (s: Stream) => Channel): Contender {
       await echo;
     },
     teardown() {
-      for (const s of sockets) s.destroy();
+      for (const s of streams) s.socket.destroy();
     },
   };
 }
