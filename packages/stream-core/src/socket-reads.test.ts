@@ -166,6 +166,39 @@ describe('SocketReads: a Stream over a socket read through onread', () => {
     expect(failure).toBeInstanceOf(ConnectionLostError);
   });
 
+  it('a reader whose choice throws stops choosing; the stream reads on, nothing lost', async () => {
+    const reads = new SocketReads();
+    const { reader, writer } = await pair(reads);
+    const stream = new Stream(reader, { reads });
+    const thrown: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      thrown.push(error);
+    };
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      let asked = 0;
+      stream.readInto(() => {
+        asked++;
+        throw new Error('reader bug');
+      });
+      const chunks: Uint8Array[] = [];
+      stream.onReadiness(() => {
+        const chunk = stream.closed ? null : stream.read(100);
+        if (chunk !== null && chunk.length > 0) chunks.push(chunk);
+      });
+      writer.write('one');
+      while (chunks.length < 1) await stream.poll(50);
+      writer.write('two');
+      while (chunks.length < 2) await stream.poll(50);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(chunks.map((c) => Buffer.from(c).toString())).toEqual(['one', 'two']);
+      expect(asked).toBe(1);
+      expect(thrown).toHaveLength(1);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
   it('is refused by a stream not made with reads', async () => {
     const stream = Stream.fromPair(new PassThrough(), new PassThrough());
     expect(stream.readInto(() => undefined)).toBe(false);

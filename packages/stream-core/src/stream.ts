@@ -180,7 +180,17 @@ export class Stream implements NodeBackedStream {
   #readTarget(): Uint8Array | undefined {
     if (this.#chooseTarget === undefined || this.#in.length > 0) return undefined;
     if (this.#closed || this.#failure !== undefined || this.#eof) return undefined;
-    return this.#chooseTarget();
+    try {
+      return this.#chooseTarget();
+    } catch (err) {
+      // Called from inside Node's read path, where a throw would take the process down: the
+      // reader's bug stops its choosing and surfaces elsewhere; reads go on in our memory.
+      this.#chooseTarget = undefined;
+      queueMicrotask(() => {
+        throw err;
+      });
+      return undefined;
+    }
   }
 
   #typed(err: unknown): StreamError {
