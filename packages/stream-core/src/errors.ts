@@ -87,9 +87,42 @@ export class CompressionError extends StreamError {
   static override readonly code: string = 'ERR_SLUICE_COMPRESSION';
 }
 
+/** Why an encrypted channel failed; stable values, for programs to branch on. */
+export type EncryptionFailure =
+  /** The handshake failed to authenticate: wrong pre-shared key or wrong static key. */
+  | 'bad-key'
+  /** A record failed its authentication tag after the handshake. */
+  | 'tampered'
+  /** A record was replayed or arrived out of order. */
+  | 'replayed'
+  /** The stream ended without the peer's authenticated end of stream. */
+  | 'truncated'
+  /** The handshake did not complete in time. */
+  | 'handshake-timeout'
+  /** A nonce counter reached its limit before a rekey. */
+  | 'nonce-exhausted'
+  /** The peer's static key is not one of the allowed keys. */
+  | 'peer-not-allowed'
+  /** A handshake message, key or record is malformed (wrong length, all-zero DH output). */
+  | 'malformed'
+  /** The peer speaks another wire version or protocol. */
+  | 'version-mismatch';
+
+/** Facts for an encryption failure. */
+export interface EncryptionErrorOptions extends StreamErrorOptions {
+  /** Why it failed, when known. */
+  reason?: EncryptionFailure;
+}
+
 /** Encryption, decryption, authentication of a frame or the key agreement failed. */
 export class EncryptionError extends StreamError {
   static override readonly code: string = 'ERR_SLUICE_ENCRYPTION';
+  /** Why it failed, when known. */
+  readonly reason: EncryptionFailure | undefined;
+  constructor(message: string, options?: EncryptionErrorOptions) {
+    super(message, options);
+    this.reason = options?.reason;
+  }
 }
 
 /** Facts for a timeout. */

@@ -34,6 +34,8 @@ export {
   ConnectionLostError,
   DaemonError,
   EncryptionError,
+  type EncryptionErrorOptions,
+  type EncryptionFailure,
   ProtocolError,
   type ProtocolErrorOptions,
   StreamClosedError,
