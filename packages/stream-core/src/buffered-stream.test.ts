@@ -20,14 +20,32 @@ describe('BufferedStream', () => {
     expect(buffered.needsWrite()).toBe(false);
   });
 
-  it('flush() passes on what was gathered', () => {
+  it('flushNow() passes on what was gathered', () => {
     const sink = partialWriteSink(1024);
     const buffered = new BufferedStream(new Stream(sink), 100);
     buffered.write('one');
     buffered.write('two');
-    expect(buffered.flush()).toBe(6);
+    expect(buffered.flushNow()).toBe(6);
     expect(sink.deliveries.map(String)).toEqual(['onetwo']);
-    expect(buffered.flush()).toBe(0);
+    expect(buffered.flushNow()).toBe(0);
+  });
+
+  it('flush() resolves once the gathered bytes reached the peer, through stacked layers', async () => {
+    const [a, b] = createStreamPair({ maxBufferSize: 8, highWaterMark: 4 });
+    const inner = new BufferedStream(a, 64);
+    const outer = new BufferedStream(inner, 64);
+    outer.write('request');
+    expect(b.readyToRead()).toBe(false);
+    await outer.flush();
+    expect(outer.needsWrite()).toBe(false);
+    expect((await b.readExactly(7)).toString()).toBe('request');
+    // A block larger than the wrapped stream's bound waits for room instead of failing.
+    outer.write('0123456789abcdef');
+    const flushing = outer.flush();
+    let text = '';
+    while (text.length < 16) text += (await b.readExactly(1)).toString();
+    await flushing;
+    expect(text).toBe('0123456789abcdef');
   });
 
   it('passes a large write through after what was gathered, in order', () => {
@@ -36,7 +54,7 @@ describe('BufferedStream', () => {
     buffered.write('ab');
     buffered.write('0123456789');
     buffered.write('z');
-    buffered.flush();
+    buffered.flushNow();
     expect(sink.received.toString()).toBe('ab0123456789z');
   });
 

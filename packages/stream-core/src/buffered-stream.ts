@@ -77,11 +77,25 @@ export class BufferedStream implements ByteStream {
     return buf.length;
   }
 
-  /** Passes what was gathered on; returns the bytes passed on (0 if the bound refused them). */
-  flush(): number {
+  /**
+   * Passes what was gathered on now, without waiting; returns the bytes passed on (0 when
+   * the wrapped stream's bound refused them: they stay gathered). The seed's `flush()`.
+   */
+  flushNow(): number {
     this.#checkOpen();
     const n = this.#filled;
     return this.#passOn() ? n : 0;
+  }
+
+  /**
+   * Passes what was gathered on and resolves once the wrapped stream accepted it (waiting
+   * under backpressure), after flushing the wrapped stream too when it has `flush()`. This
+   * is what a `Channel` calls before it waits for a reply, so a request never sits here.
+   */
+  async flush(): Promise<void> {
+    this.#checkOpen();
+    await this.#drainBlock();
+    await this.stream.flush?.();
   }
 
   /** Like `write`, but waits under backpressure instead of failing. */

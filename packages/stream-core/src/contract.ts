@@ -42,6 +42,12 @@ export interface ByteStream extends Selectable, AsyncIterable<Uint8Array>, Async
   write(data: Uint8Array | string): number | undefined;
   /** Hands as much pending data as possible to the destination; returns the bytes flushed. */
   doWrite(): number;
+  /**
+   * Optional: pushes on whatever this layer holds back (a `BufferedStream`'s gathered block)
+   * and resolves once the layer below accepted it (waiting under backpressure), after
+   * flushing that layer too when it has `flush`. A layer that holds nothing back may omit it.
+   */
+  flush?(): Promise<void>;
   /** True while written data is waiting to be flushed. */
   needsWrite(): boolean;
   /** Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends first. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as errors from './errors.js';
-import { toStreamError } from './to-stream-error.js';
+import { ERRNO_KINDS, type ErrnoKind, toStreamError } from './to-stream-error.js';
 
 const {
   AuthenticationError,
@@ -121,5 +121,28 @@ describe('toStreamError', () => {
     const other = toStreamError(new Error('odd'));
     expect(other.constructor).toBe(StreamError);
     expect(other.message).toContain('odd');
+  });
+
+  it('maps by phase: unreachable and timed out are lost on an open stream, not while connecting', () => {
+    const e = (code: string): Error => Object.assign(new Error(`x ${code}`), { code });
+    for (const code of ['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']) {
+      expect(toStreamError(e(code))).toBeInstanceOf(ConnectionLostError);
+    }
+    expect(toStreamError(e('ETIMEDOUT'), { phase: 'connect' })).toBeInstanceOf(TimeoutError);
+    expect(toStreamError(e('EHOSTUNREACH'), { phase: 'connect' })).toBeInstanceOf(ConnectError);
+    expect(toStreamError(e('ECONNRESET'), { phase: 'connect' })).toBeInstanceOf(ConnectError);
+    const unknownAtConnect = toStreamError(e('EODD'), { phase: 'connect', target: 'tcp://h:1' });
+    expect(unknownAtConnect).toBeInstanceOf(ConnectError);
+    expect(unknownAtConnect.message).toContain('tcp://h:1');
+  });
+
+  it('a transport extends the table instead of forking it', () => {
+    const kinds: Readonly<Record<string, ErrnoKind>> = { ...ERRNO_KINDS, CERT_HAS_EXPIRED: 'auth' };
+    const cert = Object.assign(new Error('expired'), { code: 'CERT_HAS_EXPIRED' });
+    expect(toStreamError(cert, { kinds })).toBeInstanceOf(AuthenticationError);
+    expect(toStreamError(cert)).not.toBeInstanceOf(AuthenticationError);
+    const odd = new Error('odd');
+    expect(toStreamError(odd, { unknown: 'lost' })).toBeInstanceOf(ConnectionLostError);
+    expect(Object.isFrozen(ERRNO_KINDS)).toBe(true);
   });
 });

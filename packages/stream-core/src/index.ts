@@ -49,3 +49,10 @@ export { select } from './select.js';
 export { type OnRead, SocketReads } from './socket-reads.js';
 export type { StreamEnds, StreamSource } from './source.js';
 export { Stream, type StreamOptions } from './stream.js';
+export {
+  ERRNO_KINDS,
+  type ErrnoKind,
+  type ErrorPhase,
+  type ToStreamErrorOptions,
+  toStreamError,
+} from './to-stream-error.js';
