@@ -30,7 +30,7 @@ export type ConnectOptions = TlsConnectOptions &
 /** Options of `listen()`: those of the transport the URL names (others are ignored). */
 export type ListenOptions = Omit<TcpListenOptions, 'host' | 'port'> &
   Omit<TlsListenOptions, 'host' | 'port'> &
-  Omit<WebSocketListenOptions, 'host' | 'port' | 'path' | 'tls'>;
+  Omit<WebSocketListenOptions, 'host' | 'port' | 'path' | 'tls' | 'server'>;
 
 const CONNECT_SCHEMES =
   'tcp://, tls://, unix:///path, unix:@name, ws://, wss://, ssh://user@host/target:port, exec:command';

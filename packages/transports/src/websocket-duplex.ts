@@ -16,7 +16,7 @@ import {
   StreamError,
   TimeoutError,
 } from '@sluice/stream-core';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { IdleTimeouts } from './watchdog.js';
 
 /** Liveness, idle and message-size settings shared by WebSocket clients and servers. */
@@ -30,6 +30,13 @@ export interface WebSocketStreamOptions extends IdleTimeouts {
   /** Bytes buffered (by ws and the socket) before a write waits. Default 1 MiB. */
   highWaterMark?: number;
 }
+
+/** `WebSocket.CONNECTING` and `WebSocket.OPEN`, without loading `ws` to read them. */
+export const WS_CONNECTING = 0;
+export const WS_OPEN = 1;
+
+/** Largest message accepted by default on both sides, in bytes (ws `maxPayload`): 100 MiB. */
+export const DEFAULT_MAX_PAYLOAD: number = 100 * 1024 * 1024;
 
 const DEFAULT_PING_INTERVAL_MS = 30_000;
 const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
@@ -86,9 +93,9 @@ export class WebSocketDuplex extends Duplex {
 
     socket.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     socket.on('pong', () => this.onAlive());
-    socket.on('error', (error: Error) => {
-      this.failure ??= mapWebSocketError(error);
-    });
+    // ws has already sent its close frame (1009 for an oversized message) when it reports a
+    // frame error; waiting for the peer's answer would hold our reader up to 30 s.
+    socket.on('error', (error: Error) => this.fail(mapWebSocketError(error), false));
     socket.on('close', (code: number, reason: Buffer) => this.onClose(code, reason));
 
     if (pingIntervalMs > 0) {
@@ -120,7 +127,7 @@ export class WebSocketDuplex extends Duplex {
 
   private ping(): void {
     // While our reader is behind, the socket is paused and a pong cannot be read: no verdict.
-    if (this.socket.readyState !== WebSocket.OPEN || this.livenessTimer || this.socket.isPaused) {
+    if (this.socket.readyState !== WS_OPEN || this.livenessTimer || this.socket.isPaused) {
       return;
     }
     this.socket.ping();
@@ -163,14 +170,14 @@ export class WebSocketDuplex extends Duplex {
     this.destroy(new ConnectionLostError(`WebSocket closed with code ${code}${text}`));
   }
 
-  private fail(error: StreamError): void {
+  private fail(error: StreamError, terminate = true): void {
     this.failure ??= error;
-    this.socket.terminate();
+    if (terminate) this.socket.terminate();
     this.destroy(this.failure);
   }
 
   private closeIfBothEnded(): void {
-    if (this.peerEnded && this.selfEnded && this.socket.readyState === WebSocket.OPEN) {
+    if (this.peerEnded && this.selfEnded && this.socket.readyState === WS_OPEN) {
       this.socket.close(1000);
     }
   }
@@ -189,7 +196,7 @@ export class WebSocketDuplex extends Duplex {
     _encoding: BufferEncoding,
     callback: (error?: Error | null) => void,
   ): void {
-    if (this.socket.readyState !== WebSocket.OPEN) {
+    if (this.socket.readyState !== WS_OPEN) {
       callback(this.failure ?? new ConnectionLostError('WebSocket is no longer open'));
       return;
     }
@@ -219,7 +226,7 @@ export class WebSocketDuplex extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    if (this.socket.readyState !== WebSocket.OPEN) {
+    if (this.socket.readyState !== WS_OPEN) {
       callback(
         this.peerEnded
           ? null
@@ -241,7 +248,7 @@ export class WebSocketDuplex extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.stopTimers();
     const state = this.socket.readyState;
-    if (state === WebSocket.OPEN || state === WebSocket.CONNECTING) {
+    if (state === WS_OPEN || state === WS_CONNECTING) {
       if (error) this.socket.terminate();
       else this.socket.close(1000);
     }
