@@ -1,0 +1,49 @@
+import { EncryptionError } from '@sluice/stream-core';
+import { describe, expect, it } from 'vitest';
+import { dh, generateKeyPair, keyPairFromPrivateKey, privateKeyObject } from './x25519.js';
+
+describe('X25519', () => {
+  it('agrees on one secret from both sides, with raw 32-byte keys', () => {
+    const a = generateKeyPair();
+    const b = generateKeyPair();
+    expect(a.publicKey.length).toBe(32);
+    expect(a.privateKey.length).toBe(32);
+    const ab = dh(privateKeyObject(a.privateKey), b.publicKey);
+    const ba = dh(privateKeyObject(b.privateKey), a.publicKey);
+    expect(Buffer.from(ab)).toEqual(Buffer.from(ba));
+    expect(Buffer.from(keyPairFromPrivateKey(a.privateKey).publicKey)).toEqual(
+      Buffer.from(a.publicKey),
+    );
+  });
+
+  it('matches RFC 7748 section 6.1', () => {
+    const alice = keyPairFromPrivateKey(
+      Buffer.from('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', 'hex'),
+    );
+    expect(Buffer.from(alice.publicKey).toString('hex')).toBe(
+      '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a',
+    );
+    const bobPublic = Buffer.from(
+      'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f',
+      'hex',
+    );
+    expect(Buffer.from(dh(privateKeyObject(alice.privateKey), bobPublic)).toString('hex')).toBe(
+      '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742',
+    );
+  });
+
+  it('rejects low-order points (all-zero output) and wrong lengths', () => {
+    const key = privateKeyObject(generateKeyPair().privateKey);
+    for (const point of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) {
+      expect(() => dh(key, point)).toThrow(EncryptionError);
+      try {
+        dh(key, point);
+      } catch (error) {
+        expect((error as EncryptionError).reason).toBe('malformed');
+      }
+    }
+    expect(() => dh(key, new Uint8Array(31))).toThrow(/32 bytes/);
+    expect(() => privateKeyObject(new Uint8Array(33))).toThrow(RangeError);
+    expect(() => privateKeyObject('x' as never)).toThrow(TypeError);
+  });
+});

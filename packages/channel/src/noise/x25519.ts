@@ -1,0 +1,105 @@
+// X25519 through Node's own crypto. Keys travel as raw 32-byte arrays (what Noise puts on the
+// wire); Node wants KeyObjects, so raw keys are wrapped in the fixed DER prefixes of RFC 8410.
+// (A JWK import would need the public `x` beside the private `d`, which a raw private key
+// does not carry; the DER wrapping needs only the 32 bytes.)
+import {
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
+import { EncryptionError } from '@sluice/stream-core';
+
+/** Length in bytes of an X25519 public key, private key and shared secret (Noise's DHLEN). */
+export const DH_LENGTH = 32;
+
+/** A raw X25519 key pair, as Noise uses them. */
+export interface KeyPair {
+  /** The 32-byte public key, sent to peers. */
+  publicKey: Uint8Array;
+  /** The 32-byte private key; keep it secret. */
+  privateKey: Uint8Array;
+}
+
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+function checkLength(key: Uint8Array, what: string): void {
+  if (!(key instanceof Uint8Array))
+    throw new TypeError(`${what} must be a Uint8Array of ${DH_LENGTH} bytes`);
+  if (key.length !== DH_LENGTH)
+    throw new RangeError(`${what} must be ${DH_LENGTH} bytes, got ${key.length}`);
+}
+
+/** Node's KeyObject for a raw private key. */
+export function privateKeyObject(privateKey: Uint8Array): KeyObject {
+  checkLength(privateKey, 'X25519 private key');
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, privateKey]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+}
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
+}
+
+function rawPublicKey(key: KeyObject): Uint8Array {
+  const der = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(der.buffer, der.byteOffset + SPKI_PREFIX.length, DH_LENGTH);
+}
+
+/** A fresh random X25519 key pair. */
+export function generateKeyPair(): KeyPair {
+  const { privateKey } = generateKeyPairSync('x25519');
+  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+  return {
+    publicKey: rawPublicKey(privateKey),
+    privateKey: new Uint8Array(der.subarray(PKCS8_PREFIX.length)),
+  };
+}
+
+/** The key pair of a given raw private key (its public key computed). */
+export function keyPairFromPrivateKey(privateKey: Uint8Array): KeyPair {
+  return {
+    publicKey: rawPublicKey(privateKeyObject(privateKey)),
+    privateKey: new Uint8Array(privateKey),
+  };
+}
+
+/**
+ * X25519(private, public). Throws `EncryptionError` reason 'malformed' for a public key of the
+ * wrong length or one that gives the all-zero output (a low-order point: the peer would
+ * otherwise force a known shared secret).
+ */
+export function dh(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
+  if (publicKey.length !== DH_LENGTH)
+    throw new EncryptionError(
+      `X25519 public key must be ${DH_LENGTH} bytes, got ${publicKey.length}`,
+      { reason: 'malformed' },
+    );
+  let shared: Buffer;
+  try {
+    shared = diffieHellman({ privateKey, publicKey: publicKeyObject(publicKey) });
+  } catch (cause) {
+    // OpenSSL refuses the all-zero output itself; any refusal means a bad public key.
+    throw new EncryptionError('X25519 rejected the peer public key (low-order or invalid point)', {
+      reason: 'malformed',
+      cause,
+    });
+  }
+  if (shared.every((b) => b === 0))
+    throw new EncryptionError(
+      'X25519 shared secret is all zero: the peer public key is a low-order point',
+      {
+        reason: 'malformed',
+      },
+    );
+  return shared;
+}
