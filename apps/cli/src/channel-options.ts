@@ -1,0 +1,24 @@
+// The channel layers `serve` and `connect` switch on from their flags: compression, batching
+// and (with --key-file) encryption, where connect is the initiator and serve the responder.
+import type { ChannelOptions } from '@sluice/channel';
+
+/** The flags both sides share. */
+export interface ChannelFlags {
+  /** `--key-file`. */
+  keyFile?: string;
+  /** `--compress`. */
+  compress?: 'deflate' | 'brotli' | 'zstd';
+  /** `--batch` (serve only). */
+  batch?: boolean;
+}
+
+/** Channel options for `flags` on the `role` side. */
+export async function channelOptions(
+  flags: ChannelFlags,
+  _role: 'initiator' | 'responder',
+): Promise<ChannelOptions> {
+  return {
+    ...(flags.compress === undefined ? {} : { compress: flags.compress }),
+    ...(flags.batch ? { batch: true } : {}),
+  };
+}

@@ -1,0 +1,179 @@
+// One error printer for every command: a failure becomes one line that says what went wrong
+// and what to do, and an exit code as the Docker CLI's (measured against it in the tests):
+// 125 for usage errors (and, for `run`, anything before the container starts), 1 for other
+// failures of a command, the container's or process's own code otherwise.
+// Errors are recognised by their stable `code`/`name`, not by `instanceof`, so that printing
+// one does not load the package that threw it.
+
+/** Exit code of a usage error, and of `run` failing before the container starts. */
+export const USAGE_EXIT_CODE = 125;
+
+/** Options of a `CliError`. */
+export interface CliErrorOptions {
+  /** What to do about it, appended to the message. */
+  hint?: string;
+  /** The exit code; default: the command's failure code (125 for `run`, else 1). */
+  exitCode?: number;
+  /** The error this one explains. */
+  cause?: unknown;
+}
+
+/** A failure the command has already put into words. */
+export class CliError extends Error {
+  /** What to do about it. */
+  readonly hint: string | undefined;
+  /** The exit code, when the failure fixes one. */
+  readonly exitCode: number | undefined;
+
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.hint = options.hint;
+    this.exitCode = options.exitCode;
+  }
+}
+
+/** A usage error (bad flag value, missing argument): exit code 125. */
+export function usageError(message: string, command: string): CliError {
+  return new CliError(message, {
+    hint: `see 'sluice ${command} --help'`,
+    exitCode: USAGE_EXIT_CODE,
+  });
+}
+
+/** The commands that talk to a Docker engine. */
+const DOCKER_COMMANDS = new Set(['run', 'exec', 'attach', 'logs']);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  reason?: string;
+  statusCode?: number;
+  json?: { message?: string };
+  path?: string;
+  syscall?: string;
+  cause?: unknown;
+}
+
+/** What a failure prints and which code it exits with. */
+export interface Described {
+  /** The one line (without the `sluice: ` prefix and newline). */
+  line: string;
+  /** The process's exit code. */
+  exitCode: number;
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim();
+}
+
+function join(message: string, hint: string | undefined): string {
+  return hint ? `${message} (${hint})` : message;
+}
+
+/** The engine's own message of a dockerode/EngineError failure. */
+function engineMessage(e: ErrorLike): string {
+  const text = e.json?.message ?? e.message ?? 'the engine refused';
+  return firstLine(text.replace(/^\(HTTP code \d+\)[^-]*- /, ''));
+}
+
+function engineHint(status: number, message: string): string | undefined {
+  if (status === 404 && /no such image|not found|pull access/i.test(message)) {
+    return "pull or build it first; 'docker images' lists what the engine has";
+  }
+  if (status === 404) return "check the name or ID; 'docker ps -a' lists the containers";
+  if (status === 409) return 'the container is in a state that does not allow this';
+  return undefined;
+}
+
+/** Turns any error into the line to print and the exit code, for `command`. */
+export function describeError(error: unknown, command: string): Described {
+  const failure = command === 'run' ? USAGE_EXIT_CODE : 1;
+  if (error instanceof CliError) {
+    return { line: join(error.message, error.hint), exitCode: error.exitCode ?? failure };
+  }
+  const e = (
+    typeof error === 'object' && error !== null ? error : { message: String(error) }
+  ) as ErrorLike;
+  const message = firstLine(e.message ?? String(error));
+  const docker = DOCKER_COMMANDS.has(command);
+
+  if (
+    typeof e.statusCode === 'number' &&
+    (e.name === 'EngineError' || e.json !== undefined || docker)
+  ) {
+    const text = engineMessage(e);
+    return {
+      line: join(`Error response from daemon: ${text}`, engineHint(e.statusCode, text)),
+      exitCode: failure,
+    };
+  }
+  switch (e.code) {
+    case 'ERR_SLUICE_CONNECT':
+      return {
+        line: docker
+          ? join(
+              `cannot connect to the Docker engine: ${message}`,
+              'is it running? Choose one with --host, DOCKER_HOST or --context',
+            )
+          : join(message, 'check the URL and that the peer is listening'),
+        exitCode: failure,
+      };
+    case 'ERR_SLUICE_ENCRYPTION':
+      if (e.reason === 'bad-key') {
+        return {
+          line: join("the key does not match the peer's", 'both sides need the same --key-file'),
+          exitCode: failure,
+        };
+      }
+      if (e.reason === 'handshake-timeout') {
+        return { line: join(message, 'is the peer a sluice with --key-file?'), exitCode: failure };
+      }
+      return { line: message, exitCode: failure };
+    case 'ERR_SLUICE_AUTHENTICATION':
+      return {
+        line: join(message, 'check the certificate, host key or credentials'),
+        exitCode: failure,
+      };
+    case 'ERR_SLUICE_TIMEOUT':
+      return { line: join(message, 'is the peer reachable and answering?'), exitCode: failure };
+    case 'ERR_SLUICE_CONNECTION_LOST':
+      return { line: join(message, 'the peer went away'), exitCode: failure };
+    case 'EADDRINUSE':
+      return {
+        line: join(
+          `address already in use${e.path ? `: ${e.path}` : ''}`,
+          'pick another port, or port 0 for a free one',
+        ),
+        exitCode: failure,
+      };
+    case 'ENOENT':
+    case 'EACCES':
+    case 'EISDIR':
+    case 'EPERM':
+      if (e.path) {
+        const what = {
+          ENOENT: 'no such file',
+          EACCES: 'permission denied',
+          EISDIR: 'is a directory',
+          EPERM: 'operation not permitted',
+        }[e.code];
+        return { line: `cannot open ${e.path}: ${what}`, exitCode: failure };
+      }
+      break;
+    case 'EPIPE':
+      return { line: 'output closed early (broken pipe)', exitCode: failure };
+  }
+  if (e.name === 'TypeError' || e.name === 'RangeError')
+    return { line: message, exitCode: failure };
+  // A nested cause that says more (e.g. EADDRINUSE inside a ConnectError).
+  const cause = e.cause as ErrorLike | undefined;
+  if (cause && typeof cause === 'object' && cause.code === 'EADDRINUSE') {
+    return {
+      line: join(message, 'pick another port, or port 0 for a free one'),
+      exitCode: failure,
+    };
+  }
+  return { line: message, exitCode: failure };
+}

@@ -1,0 +1,51 @@
+// Opening the files commands read and write, with errors that name the file.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { CliError } from './errors.js';
+
+const WHY: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  EEXIST: 'already exists',
+  ENOTDIR: 'a part of the path is not a directory',
+  EPERM: 'operation not permitted',
+};
+
+/** A CliError for a failed open of `path`. */
+export function fileError(path: string, error: unknown, doing = 'open'): CliError {
+  const code = (error as { code?: string }).code ?? '';
+  return new CliError(`cannot ${doing} ${path}: ${WHY[code] ?? (error as Error).message}`, {
+    cause: error,
+  });
+}
+
+/** `file` opened for reading (checked before the first byte), or stdin. */
+export async function openInput(file: string | undefined): Promise<Readable> {
+  if (file === undefined || file === '-') return process.stdin;
+  const handle = await open(file, 'r').catch((error: unknown) => {
+    throw fileError(file, error);
+  });
+  return createReadStream('', { fd: handle.fd, highWaterMark: 256 * 1024 });
+}
+
+/** `file` opened for writing (created or truncated, checked before anything is read), or `fallback`. */
+export async function openOutput(
+  file: string | undefined,
+  fallback: Writable,
+): Promise<{ stream: Writable; own: boolean }> {
+  if (file === undefined || file === '-') return { stream: fallback, own: false };
+  const handle = await open(file, 'w').catch((error: unknown) => {
+    throw fileError(file, error);
+  });
+  return { stream: createWriteStream('', { fd: handle.fd }), own: true };
+}
+
+/** Ends `stream` and resolves once its bytes are written (or it failed). */
+export function endOutput(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    stream.end(() => resolve());
+    stream.once('error', () => resolve());
+  });
+}

@@ -1,0 +1,176 @@
+// The parser and the error printer, in-process: Docker-style option rules, exit codes of
+// usage errors, one-line messages, and every command's help against its snapshot.
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+import { buildProgram, type ProgramState } from './program.js';
+import { capture } from './test-io.js';
+
+/** Parses `argv` with every action replaced by one that records what it got. */
+async function parse(
+  argv: string[],
+): Promise<{ command: string; args: unknown[]; opts: Record<string, unknown> }> {
+  const c = capture();
+  const state: ProgramState = { exitCode: 0, command: '' };
+  const program = buildProgram(c.io, state);
+  let seen: { command: string; args: unknown[]; opts: Record<string, unknown> } | undefined;
+  for (const cmd of program.commands) {
+    cmd.action(() => {
+      seen = { command: cmd.name(), args: cmd.processedArgs, opts: cmd.opts() };
+    });
+  }
+  await program.parseAsync(argv, { from: 'user' });
+  if (!seen) throw new Error(`no command ran for ${argv.join(' ')}`);
+  return seen;
+}
+
+const COMMANDS = [
+  'run',
+  'exec',
+  'attach',
+  'logs',
+  'demux',
+  'mux',
+  'keygen',
+  'serve',
+  'connect',
+  'completion',
+];
+
+describe('sluice parsing (Docker-style rules)', () => {
+  it('combines short flags, repeats -e, takes --opt=value and --opt value', async () => {
+    const r = await parse([
+      'run',
+      '-it',
+      '--rm',
+      '-e',
+      'A=1',
+      '--env=B=2',
+      '--name',
+      'web',
+      '-w',
+      '/tmp',
+      'img',
+    ]);
+    expect(r.command).toBe('run');
+    expect(r.args).toEqual(['img', []]);
+    expect(r.opts).toMatchObject({
+      interactive: true,
+      tty: true,
+      rm: true,
+      env: ['A=1', 'B=2'],
+      name: 'web',
+      workdir: '/tmp',
+    });
+  });
+
+  it('stops at IMAGE: everything after it belongs to the command', async () => {
+    const r = await parse(['run', '--rm', 'img', 'sh', '-c', 'ls -l', '--rm']);
+    expect(r.args).toEqual(['img', ['sh', '-c', 'ls -l', '--rm']]);
+    const e = await parse(['exec', '-i', 'box', 'cat', '-n']);
+    expect(e.args).toEqual(['box', ['cat', '-n']]);
+    expect(e.opts.interactive).toBe(true);
+  });
+
+  it('takes -- as the end of options', async () => {
+    const r = await parse(['demux', '--stdout', 'o', '--', '--looks-like-a-flag']);
+    expect(r.args).toEqual(['--looks-like-a-flag']);
+    expect(r.opts.stdout).toBe('o');
+  });
+
+  it('reads --sig-proxy=false and --no-stdin as the Docker CLI does', async () => {
+    const r = await parse(['attach', '--sig-proxy=false', '--no-stdin', 'box']);
+    expect(r.opts).toMatchObject({ sigProxy: false, stdin: false });
+    expect((await parse(['attach', 'box'])).opts).toMatchObject({ sigProxy: true, stdin: true });
+  });
+
+  it('keeps global options before the command', async () => {
+    const c = capture();
+    const state: ProgramState = { exitCode: 0, command: '' };
+    const program = buildProgram(c.io, state);
+    const logs = program.commands.find((cmd) => cmd.name() === 'logs');
+    logs?.action(() => {});
+    await program.parseAsync(['-H', 'tcp://h:1', '--context=ctx', '-v', 'logs', 'box'], {
+      from: 'user',
+    });
+    expect(program.opts()).toEqual({ host: 'tcp://h:1', context: 'ctx', verbose: true });
+  });
+});
+
+describe('sluice usage errors', () => {
+  it('prints its version', async () => {
+    const c = capture();
+    expect(await main(['--version'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/^sluice \d+\.\d+\.\d+\n$/);
+  });
+
+  it('an unknown flag is one line and 125, as docker', async () => {
+    const c = capture();
+    expect(await main(['logs', '--frob', 'x'], c.io)).toBe(125);
+    expect(c.err()).toBe("sluice: unknown flag: --frob (see 'sluice logs --help')\n");
+  });
+
+  it('an unknown command is one line and 1, as docker', async () => {
+    const c = capture();
+    expect(await main(['frobnicate'], c.io)).toBe(1);
+    expect(c.err()).toBe("sluice: unknown command: frobnicate (see 'sluice --help')\n");
+  });
+
+  it('a missing operand, a bad choice and a bad value are one line and 125', async () => {
+    for (const argv of [
+      ['run'],
+      ['mux', '--stream', 'stdin'],
+      ['logs', '--tail', 'x', 'box'],
+      ['serve', 'tcp://127.0.0.1:0'],
+    ]) {
+      const c = capture();
+      expect(await main(argv, c.io), argv.join(' ')).toBe(125);
+      expect(c.err().split('\n'), argv.join(' ')).toHaveLength(2);
+      expect(c.err()).toMatch(new RegExp(`^sluice: .*see 'sluice ${argv[0]} --help'`));
+    }
+  });
+
+  it('colours the prefix on a terminal, and not with NO_COLOR', async () => {
+    const c = capture(true);
+    const saved = process.env.NO_COLOR;
+    try {
+      delete process.env.NO_COLOR;
+      await main(['frobnicate'], c.io);
+      expect(c.err()).toContain('\x1b[31msluice:\x1b[0m');
+      process.env.NO_COLOR = '1';
+      const plain = capture(true);
+      await main(['frobnicate'], plain.io);
+      expect(plain.err()).not.toContain('\x1b[');
+    } finally {
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
+    }
+  });
+});
+
+describe('sluice help', () => {
+  it('sluice --help and no arguments print the overview', async () => {
+    const c = capture();
+    expect(await main(['--help'], c.io)).toBe(0);
+    expect(c.out()).toMatchSnapshot();
+    const bare = capture();
+    expect(await main([], bare.io)).toBe(0);
+    expect(bare.out()).toBe(c.out());
+  });
+
+  it.each(COMMANDS)('sluice %s --help, with examples', async (name) => {
+    const c = capture();
+    expect(await main([name, '--help'], c.io)).toBe(0);
+    expect(c.out()).toContain('Examples:');
+    expect(c.out()).toMatchSnapshot();
+  });
+
+  it('completion scripts name every command and its options', async () => {
+    for (const shell of ['bash', 'zsh']) {
+      const c = capture();
+      expect(await main(['completion', shell], c.io)).toBe(0);
+      for (const name of COMMANDS) expect(c.out()).toContain(name);
+      expect(c.out()).toContain('--detach-keys');
+      expect(c.out()).toContain('--key-file');
+    }
+  });
+});
