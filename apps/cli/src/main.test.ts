@@ -1,9 +1,9 @@
 // The parser and the error printer, in-process: Docker-style option rules, exit codes of
 // usage errors, one-line messages, and every command's help against its snapshot.
 import { describe, expect, it } from 'vitest';
+import { capture } from '../test/capture.js';
 import { main } from './main.js';
 import { buildProgram, type ProgramState } from './program.js';
-import { capture } from './test-io.js';
 
 /** Parses `argv` with every action replaced by one that records what it got. */
 async function parse(

@@ -1,5 +1,5 @@
 // An in-memory CliIo for tests (not part of the build's public surface).
-import type { CliIo } from './io.js';
+import type { CliIo } from '../src/io.js';
 
 /** Captured output of an in-process run. */
 export interface Captured {

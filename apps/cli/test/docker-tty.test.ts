@@ -1,0 +1,162 @@
+// Acceptance, as a person at a terminal: the built `sluice` in a real pseudo-terminal against
+// the real engine, each script run first with `docker` (the anchor), then with `sluice`, and
+// what the person sees compared.
+import { dockerEngine, TEST_IMAGE } from '@sluice/test-env';
+import { afterAll, describe, expect, it } from 'vitest';
+import { containerName, run, Terminal } from './harness.js';
+
+const engine = await dockerEngine();
+const made: string[] = [];
+
+async function gone(name: string): Promise<boolean> {
+  const r = await run('docker', ['inspect', name]);
+  return r.code !== 0;
+}
+
+async function startBackground(args: string[]): Promise<string> {
+  const name = containerName('bg');
+  made.push(name);
+  const r = await run('docker', ['run', '-d', '--name', name, ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return name;
+}
+
+describe.skipIf(!engine.available)('sluice in a terminal, against docker', () => {
+  afterAll(async () => {
+    if (made.length > 0) await run('docker', ['rm', '-f', ...made]);
+  });
+
+  /** `run -it --rm IMAGE sh`: prompt, commands, sizes, a resize, `exit 3`, container gone. */
+  async function runScript(tool: 'sluice' | 'docker') {
+    const name = containerName(`run-${tool}`);
+    made.push(name);
+    const t = new Terminal(tool, ['run', '-it', '--rm', '--name', name, TEST_IMAGE, 'sh']);
+    try {
+      await t.waitFor('/ # ');
+      const echoed = await t.command('echo hello; ls /nonexistent-dir', '/ # ');
+      const size = await t.command('stty size', '/ # ');
+      t.resize(100, 30);
+      // The resize reaches the container asynchronously: ask until the shell sees it.
+      let resized = '';
+      for (let i = 0; i < 50 && resized.trim() !== '30 100'; i++)
+        resized = await t.command('stty size', '/ # ');
+      t.type('exit 3\r');
+      const code = await t.exitCode();
+      // --rm: the engine removes it as the session ends; the CLI waits for that.
+      return { echoed, size: size.trim(), resized: resized.trim(), code, gone: await gone(name) };
+    } finally {
+      t.kill();
+    }
+  }
+
+  it('run -it --rm sh: prompt, commands, stty size, resize, exit 3, container gone', async () => {
+    const anchor = await runScript('docker');
+    const ours = await runScript('sluice');
+    expect(anchor).toMatchObject({ size: '20 70', resized: '30 100', code: 3, gone: true });
+    expect(ours).toEqual(anchor);
+    expect(ours.echoed).toContain('hello\n');
+    expect(ours.echoed).toContain('No such file or directory');
+  });
+
+  async function execScript(tool: 'sluice' | 'docker', container: string) {
+    const t = new Terminal(tool, ['exec', '-it', '-e', 'GREETING=hi there', container, 'sh'], {
+      cols: 90,
+      rows: 25,
+    });
+    try {
+      await t.waitFor('/ # ');
+      const env = await t.command('echo "$GREETING"', '/ # ');
+      const size = await t.command('stty size', '/ # ');
+      t.type('exit 5\r');
+      return { env: env.trim(), size: size.trim(), code: await t.exitCode() };
+    } finally {
+      t.kill();
+    }
+  }
+
+  it('exec -it: environment, size and the exit code of the shell', async () => {
+    const container = await startBackground([TEST_IMAGE, 'sleep', '300']);
+    const anchor = await execScript('docker', container);
+    const ours = await execScript('sluice', container);
+    expect(anchor).toEqual({ env: 'hi there', size: '25 90', code: 5 });
+    expect(ours).toEqual(anchor);
+  });
+
+  async function attachScript(tool: 'sluice' | 'docker', container: string) {
+    const t = new Terminal(tool, ['attach', '--detach-keys', 'ctrl-x,x', container]);
+    try {
+      // The shell prints nothing on attach: a command shows that the terminal reaches it.
+      const from = t.mark;
+      t.type(`echo attached-${tool}\r`);
+      await t.waitFor(`attached-${tool}\r\n`, from);
+      const before = t.mark;
+      t.type('\x18x');
+      const code = await t.exitCode();
+      const running = (
+        await run('docker', ['inspect', '-f', '{{.State.Running}}', container])
+      ).stdout
+        .toString()
+        .trim();
+      return { code, said: t.screen.slice(before).replace(/\r/g, '').trim(), running };
+    } finally {
+      t.kill();
+    }
+  }
+
+  it('attach with detach keys: the container keeps running, exit code as docker after a detach', async () => {
+    const container = await startBackground(['-it', TEST_IMAGE, 'sh']);
+    const anchor = await attachScript('docker', container);
+    const ours = await attachScript('sluice', container);
+    expect(anchor).toMatchObject({ code: 1, running: 'true' });
+    expect(anchor.said).toContain('read escape sequence');
+    expect(ours).toEqual({ ...anchor, said: expect.stringContaining('read escape sequence') });
+  });
+
+  it('run -it detaches with ctrl-p ctrl-q and exits 0, as docker', async () => {
+    for (const tool of ['docker', 'sluice'] as const) {
+      const name = containerName(`detach-${tool}`);
+      made.push(name);
+      const t = new Terminal(tool, ['run', '-it', '--name', name, TEST_IMAGE, 'sh']);
+      try {
+        await t.waitFor('/ # ');
+        t.type('\x10\x11');
+        expect(await t.exitCode(), tool).toBe(0);
+        const running = await run('docker', ['inspect', '-f', '{{.State.Running}}', name]);
+        expect(running.stdout.toString().trim(), tool).toBe('true');
+      } finally {
+        t.kill();
+      }
+    }
+  });
+
+  it('logs -f: stdout on stdout, stderr on stderr, until the container stops', async () => {
+    const container = await startBackground([
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'echo out1; echo err1 >&2; sleep 1; echo out2; echo err2 >&2',
+    ]);
+    const [anchor, ours] = await Promise.all([
+      run('docker', ['logs', '-f', container]),
+      run('sluice', ['logs', '-f', container]),
+    ]);
+    expect({ code: anchor.code, out: anchor.stdout.toString(), err: anchor.stderr }).toEqual({
+      code: 0,
+      out: 'out1\nout2\n',
+      err: 'err1\nerr2\n',
+    });
+    expect({ code: ours.code, out: ours.stdout.toString(), err: ours.stderr }).toEqual({
+      code: 0,
+      out: anchor.stdout.toString(),
+      err: anchor.stderr,
+    });
+    const [anchorTail, tail] = await Promise.all(
+      ['docker', 'sluice'].map((tool) =>
+        run(tool as 'docker', ['logs', '--tail', '2', '-t', container]),
+      ),
+    );
+    expect(tail.stdout.toString()).toMatch(/^\d{4}-\d\d-\d\dT\S+ out2\n$/);
+    expect(tail.stdout.toString()).toBe(anchorTail?.stdout.toString());
+    expect(tail.stderr).toBe(anchorTail?.stderr);
+  });
+});
