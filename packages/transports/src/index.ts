@@ -34,10 +34,18 @@ export {
 export {
   connectSshTunnel,
   parseSshUrl,
+  type SshConnectOptions,
   type SshTunnelOptions,
   type SshTunnelUrlOptions,
   TunneledSocketStream,
 } from './ssh.js';
+export {
+  connectSshExec,
+  SshCommandError,
+  type SshExecOptions,
+  SshExecStream,
+  type SshExitStatus,
+} from './ssh-exec.js';
 export {
   createPipeStream,
   type ExitStatus,

@@ -26,7 +26,7 @@ export class SshChannelDuplex extends Duplex {
   /** Bytes accepted for sending so far (read by the idle watchdog). */
   bytesWritten = 0;
   private pendingWrite: ((error?: Error | null) => void) | undefined;
-  private failure: StreamError | undefined;
+  protected failure: StreamError | undefined;
 
   constructor(channel: ClientChannel, client: Client) {
     // Node's default 16 KiB marks would cut writes into 16 KiB SSH packets' worth of calls.
@@ -42,9 +42,7 @@ export class SshChannelDuplex extends Duplex {
       this.bytesRead += chunk.length;
       if (!this.push(chunk)) channel.pause();
     });
-    channel.on('end', () => {
-      if (!this.failure) this.push(null);
-    });
+    channel.on('end', () => this.onChannelEnd());
     channel.on('drain', () => this.settleWrite());
     channel.on('close', () => this.settleWrite(this.lost('the tunnel was closed by the server')));
     channel.on('error', (error: Error) => this.fail(this.lost(error.message, error)));
@@ -56,6 +54,11 @@ export class SshChannelDuplex extends Duplex {
     });
   }
 
+  /** The server's end of data: the end of the stream (a remote command waits for its status). */
+  protected onChannelEnd(): void {
+    if (!this.failure) this.push(null);
+  }
+
   private state(): ChannelState {
     return this.channel as unknown as ChannelState;
   }
@@ -64,7 +67,8 @@ export class SshChannelDuplex extends Duplex {
     return new ConnectionLostError(`SSH tunnel lost: ${why}`, { cause });
   }
 
-  private fail(error: StreamError): void {
+  /** Fails the stream with `error` (the first failure wins) and closes the channel. */
+  protected fail(error: StreamError): void {
     if (this.destroyed) return;
     this.failure ??= error;
     this.settleWrite(this.failure);
