@@ -1,6 +1,5 @@
 // Opening the files commands read and write, with errors that name the file.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { CliError } from './errors.js';
 
@@ -21,13 +20,21 @@ export function fileError(path: string, error: unknown, doing = 'open'): CliErro
   });
 }
 
+/** Resolves with `stream` once its file is open, or rejects with a CliError naming it. */
+function opened<T extends Readable | Writable>(stream: T, file: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    stream.once('ready', () => {
+      stream.off('error', reject);
+      resolve(stream);
+    });
+    stream.once('error', (error) => reject(fileError(file, error)));
+  });
+}
+
 /** `file` opened for reading (checked before the first byte), or stdin. */
 export async function openInput(file: string | undefined): Promise<Readable> {
   if (file === undefined || file === '-') return process.stdin;
-  const handle = await open(file, 'r').catch((error: unknown) => {
-    throw fileError(file, error);
-  });
-  return createReadStream('', { fd: handle.fd, highWaterMark: 256 * 1024 });
+  return opened(createReadStream(file, { highWaterMark: 256 * 1024 }), file);
 }
 
 /** `file` opened for writing (created or truncated, checked before anything is read), or `fallback`. */
@@ -36,10 +43,7 @@ export async function openOutput(
   fallback: Writable,
 ): Promise<{ stream: Writable; own: boolean }> {
   if (file === undefined || file === '-') return { stream: fallback, own: false };
-  const handle = await open(file, 'w').catch((error: unknown) => {
-    throw fileError(file, error);
-  });
-  return { stream: createWriteStream('', { fd: handle.fd }), own: true };
+  return { stream: await opened(createWriteStream(file), file), own: true };
 }
 
 /** Ends `stream` and resolves once its bytes are written (or it failed). */
