@@ -5,6 +5,8 @@
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
+import { expectObject, toEngineFailure } from './engine-errors.js';
+import { engineAddress } from './engine-http.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
 import {
@@ -30,6 +32,12 @@ function messageOf(error: unknown): string {
   return e.json?.message ?? e.message ?? String(error);
 }
 
+/** What `run` learns from the attach it drives. @internal */
+export interface AttachHooks {
+  /** The container did not start (the session ends with 125–127). */
+  onStartFailure?: () => void;
+}
+
 /**
  * Attaches the caller's stdio (or the given streams) to `container`, starting it if needed.
  *
@@ -43,76 +51,102 @@ export function attach(
   container: string,
   options: AttachOptions = {},
 ): SessionType {
-  return new Session(async (session) => {
-    parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
-    const handle = docker.getContainer(container);
-    const info = await handle.inspect();
-    const tty = info.Config.Tty === true;
-    const interactive = options.interactive ?? info.Config.OpenStdin === true;
-    const io = resolveIo(options, interactive, tty);
-    const running = info.State.Running === true;
+  return new Session(
+    (session) => attachInSession(session, docker, container, options),
+    options.signal,
+  );
+}
 
-    const query = new URLSearchParams({ stream: '1', stdout: '1', stderr: '1' });
-    if (io.stdin) query.set('stdin', '1');
-    if (options.logs) query.set('logs', '1');
-    if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
-    const connection = await hijack(docker, {
-      path: `/containers/${encodeURIComponent(info.Id)}/attach?${query}`,
-    });
+/** The body of `attach`, for `run` too. @internal */
+export async function attachInSession(
+  session: Session,
+  docker: Docker,
+  container: string,
+  options: AttachOptions,
+  hooks: AttachHooks = {},
+): Promise<SessionResult> {
+  parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
+  const address = engineAddress(docker);
+  const handle = docker.getContainer(container);
+  const what = `inspect container ${container}`;
+  const info = expectObject<Docker.ContainerInspectInfo>(
+    await session.guard(
+      handle
+        .inspect({ abortSignal: session.signal } as Docker.ContainerInspectOptions)
+        .catch((error: unknown) => {
+          throw toEngineFailure(error, address, what);
+        }),
+    ),
+    what,
+  );
+  const tty = info.Config?.Tty === true;
+  const interactive = options.interactive ?? info.Config?.OpenStdin === true;
+  const io = resolveIo(options, interactive, tty);
+  const running = info.State?.Running === true;
 
-    let wait: Awaited<ReturnType<typeof registerWait>>;
+  const query = new URLSearchParams({ stream: '1', stdout: '1', stderr: '1' });
+  if (io.stdin) query.set('stdin', '1');
+  if (options.logs) query.set('logs', '1');
+  if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
+  const connection = await session.guard(
+    hijack(docker, { path: `/containers/${encodeURIComponent(info.Id)}/attach?${query}` }),
+    (c) => c.socket.destroy(),
+  );
+
+  let wait: Awaited<ReturnType<typeof registerWait>>;
+  try {
+    // As the CLI: an auto-removed container is waited for until it is gone.
+    const condition = info.HostConfig?.AutoRemove
+      ? 'removed'
+      : running
+        ? 'not-running'
+        : 'next-exit';
+    wait = await session.guard(registerWait(docker, info.Id, condition), (w) => w.cancel());
+  } catch (error) {
+    connection.socket.destroy();
+    throw error;
+  }
+  if (!running) {
     try {
-      // As the CLI: an auto-removed container is waited for until it is gone.
-      const condition = info.HostConfig?.AutoRemove
-        ? 'removed'
-        : running
-          ? 'not-running'
-          : 'next-exit';
-      wait = await registerWait(docker, info.Id, condition);
+      await session.guard(handle.start());
     } catch (error) {
       connection.socket.destroy();
-      throw error;
-    }
-    if (!running) {
-      try {
-        await handle.start();
-      } catch (error) {
-        connection.socket.destroy();
-        wait.cancel();
-        const message = messageOf(error);
-        return {
-          exitCode: startFailureExitCode(message),
-          detached: false,
-          error: new StreamError(message, { cause: error }),
-        };
-      }
-    }
-
-    const stdinIsOurs = options.stdin === undefined || options.stdin === process.stdin;
-    const unproxy =
-      !tty && (options.proxySignals ?? stdinIsOurs)
-        ? proxySignals((signal) => handle.kill({ signal }).catch(() => undefined))
-        : () => {};
-    try {
-      const { detached } = await session.pump(
-        io,
-        connection,
-        tty,
-        (s) => handle.resize({ h: s.rows, w: s.cols }),
-        {
-          ...(options.size ? { initialSize: options.size } : {}),
-          forceRedraw: running,
-          ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-        },
-      );
-      if (detached) {
-        wait.cancel();
-        return { exitCode: 0, detached: true } satisfies SessionResult;
-      }
-      return { exitCode: await wait.exited, detached: false };
-    } finally {
-      unproxy();
       wait.cancel();
+      if (session.aborted) throw error;
+      hooks.onStartFailure?.();
+      const message = messageOf(error);
+      return {
+        exitCode: startFailureExitCode(message),
+        detached: false,
+        error: new StreamError(message, { cause: error }),
+      };
     }
-  });
+  }
+
+  const stdinIsOurs = options.stdin === undefined || options.stdin === process.stdin;
+  const unproxy =
+    !tty && (options.proxySignals ?? stdinIsOurs)
+      ? proxySignals((signal) => handle.kill({ signal }).catch(() => undefined))
+      : () => {};
+  try {
+    const { detached } = await session.pump(
+      io,
+      connection,
+      tty,
+      (s) => handle.resize({ h: s.rows, w: s.cols }),
+      {
+        ...(options.size ? { initialSize: options.size } : {}),
+        forceRedraw: running,
+        ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      },
+    );
+    if (detached) {
+      wait.cancel();
+      return { exitCode: 0, detached: true } satisfies SessionResult;
+    }
+    return { exitCode: await session.guard(wait.exited), detached: false };
+  } finally {
+    unproxy();
+    wait.cancel();
+  }
 }

@@ -2,7 +2,7 @@
 // synchronously, pause/resume for backpressure, and the end. Two implementations: over a
 // socket this package opened itself with a reusable read buffer (no allocation per read, so
 // no garbage for the collector at hundreds of MB/s), and over any Node socket (TLS).
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /**
  * Receives each chunk. Returns true when it kept a reference to `chunk` (an output queued
@@ -12,8 +12,8 @@ export type ChunkConsumer = (chunk: Buffer) => boolean;
 
 /** The stream side of a hijacked attach or exec-start connection. */
 export interface Connection {
-  /** The socket, for writing (stdin), half-closing, destroying and its events. */
-  readonly socket: Socket;
+  /** The socket (or any duplex connection), for writing (stdin), half-closing, destroying and its events. */
+  readonly socket: Duplex;
   /** The reply's Content-Type, if any (API ≥ 1.42 says raw or multiplexed). */
   readonly contentType: string | undefined;
   /** The engine's API version (its `Api-Version` header), if it said. */
@@ -27,11 +27,11 @@ export interface Connection {
 
 /** A `Connection` over a socket whose 'data' events carry the stream. */
 export class SocketConnection implements Connection {
-  readonly socket: Socket;
+  readonly socket: Duplex;
   readonly contentType: string | undefined;
   readonly apiVersion: string | undefined;
 
-  constructor(socket: Socket, contentType: string | undefined, apiVersion: string | undefined) {
+  constructor(socket: Duplex, contentType: string | undefined, apiVersion: string | undefined) {
     this.socket = socket;
     this.contentType = contentType;
     this.apiVersion = apiVersion;

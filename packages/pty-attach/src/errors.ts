@@ -13,20 +13,33 @@ export class DetachKeysError extends StreamError {
   }
 }
 
-/** The engine answered an attach or exec-start with something other than 101. */
-export class UpgradeError extends StreamError {
-  static override readonly code: string = 'ERR_SLUICE_UPGRADE';
-  /** The HTTP status the engine sent. */
+/**
+ * The engine refused a request: 404 no such container / image / exec, 409 a conflict (exec in
+ * a stopped or paused container), 500 … It keeps the engine's status and message.
+ */
+export class EngineError extends StreamError {
+  static override readonly code: string = 'ERR_SLUICE_ENGINE';
+  /** The HTTP status the engine sent (0 when it sent none). */
   readonly statusCode: number;
-  /** The engine's message, when it sent one. */
+  /** The engine's own message (its `{"message": …}`), or '' when it sent none. */
   readonly detail: string;
+  constructor(statusCode: number, detail: string, message?: string, options?: StreamErrorOptions) {
+    super(message ?? `the engine answered ${statusCode}${detail ? `: ${detail}` : ''}`, options);
+    this.statusCode = statusCode;
+    this.detail = detail;
+  }
+}
+
+/** The engine answered an attach or exec-start with something other than 101. */
+export class UpgradeError extends EngineError {
+  static override readonly code: string = 'ERR_SLUICE_UPGRADE';
   constructor(statusCode: number, detail: string, options?: StreamErrorOptions) {
     super(
+      statusCode,
+      detail,
       `unable to upgrade to tcp, received ${statusCode}${detail ? `: ${detail}` : ''}`,
       options,
     );
-    this.statusCode = statusCode;
-    this.detail = detail;
   }
 }
 

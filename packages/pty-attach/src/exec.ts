@@ -3,6 +3,8 @@
 // stderr when there is no TTY, and the exit code from ExecInspect.
 import type Docker from 'dockerode';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
+import { expectObject, toEngineFailure } from './engine-errors.js';
+import { engineAddress } from './engine-http.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
 import { isTTYStream } from './io.js';
@@ -45,25 +47,33 @@ export function exec(
     const stdin = options.stdin === undefined ? process.stdin : options.stdin;
     const tty =
       options.tty ?? (isTTYStream(stdin) && isTTYStream(options.stdout ?? process.stdout));
-    const created = await docker.getContainer(container).exec({
-      Cmd: command,
-      AttachStdin: interactive && stdin !== null,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: tty,
-      ...(options.env ? { Env: options.env } : {}),
-      ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
-      ...(options.user ? { User: options.user } : {}),
-      ...(options.privileged ? { Privileged: true } : {}),
-      ...(options.detachKeys !== undefined ? { DetachKeys: options.detachKeys } : {}),
-    });
+    const address = engineAddress(docker);
+    const created = await session.guard(
+      docker
+        .getContainer(container)
+        .exec({
+          Cmd: command,
+          AttachStdin: interactive && stdin !== null,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: tty,
+          ...(options.env ? { Env: options.env } : {}),
+          ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+          ...(options.user ? { User: options.user } : {}),
+          ...(options.privileged ? { Privileged: true } : {}),
+          ...(options.detachKeys !== undefined ? { DetachKeys: options.detachKeys } : {}),
+        })
+        .catch((error: unknown) => {
+          throw toEngineFailure(error, address, `exec in container ${container}`);
+        }),
+    );
     return runExec(session, docker, created.id, { ...options, interactive });
-  });
+  }, options.signal);
 }
 
 /** Attaches to an exec created beforehand (e.g. with dockerode's `container.exec`). */
 export function startExec(docker: Docker, execId: string, options: SessionOptions = {}): Session {
-  return new Session((session) => runExec(session, docker, execId, options));
+  return new Session((session) => runExec(session, docker, execId, options), options.signal);
 }
 
 async function runExec(
@@ -73,16 +83,30 @@ async function runExec(
   options: SessionOptions,
 ): Promise<{ exitCode: number; detached: boolean }> {
   const handle = docker.getExec(execId);
-  const info = await handle.inspect();
+  const address = engineAddress(docker);
+  const what = `inspect exec ${execId}`;
+  const inspect = (): Promise<Docker.ExecInspectInfo> =>
+    session.guard(
+      handle.inspect().then(
+        (info) => expectObject<Docker.ExecInspectInfo>(info, what),
+        (error: unknown) => {
+          throw toEngineFailure(error, address, what);
+        },
+      ),
+    );
+  const info = await inspect();
   const tty = info.ProcessConfig.tty === true;
   const interactive = (options.interactive ?? true) && info.OpenStdin === true;
   const io = resolveIo(options, interactive, tty);
   // Exec start needs its JSON body on 20.10; with an exact Content-Length the engine reads
   // it all, so none of it can reach the process's stdin.
-  const connection = await hijack(docker, {
-    path: `/exec/${encodeURIComponent(execId)}/start`,
-    body: { Detach: false, Tty: tty },
-  });
+  const connection = await session.guard(
+    hijack(docker, {
+      path: `/exec/${encodeURIComponent(execId)}/start`,
+      body: { Detach: false, Tty: tty },
+    }),
+    (c) => c.socket.destroy(),
+  );
   // A start failure arrives in-band as text; its last chunk tells 127 from 126 (20.10 says
   // 126 for both).
   const { detached, lastShortChunk: lastChunk } = await session.pump(
@@ -98,7 +122,7 @@ async function runExec(
   if (detached) return { exitCode: 0, detached: true };
   // The output can end a moment before the engine records the exit code.
   for (let attempt = 0; ; attempt++) {
-    const done = await handle.inspect();
+    const done = await inspect();
     if (!done.Running && done.ExitCode !== null) {
       const startFailed = done.Pid === 0 && (done.ExitCode === 126 || done.ExitCode === 127);
       const text = startFailed && lastChunk ? lastChunk.toString('utf8') : '';

@@ -19,10 +19,17 @@
 export { type AttachOptions, attach } from './attach.js';
 export { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 export { DetachMatcher, type MatchResult } from './detach-matcher.js';
-export { DetachKeysError, NotATerminalError, UpgradeError } from './errors.js';
+export { type Engine, type ResolveEngineOptions, resolveEngine } from './engine.js';
+export { DetachKeysError, EngineError, NotATerminalError, UpgradeError } from './errors.js';
 export { type ExecOptions, exec, startExec } from './exec.js';
 export { startFailureExitCode } from './exit-code.js';
 export type { Input, Output } from './io.js';
 export { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
-export { Session, type SessionOptions, type SessionResult } from './session.js';
+export { type RunOptions, type RunSession, run } from './run.js';
+export {
+  ABORTED_EXIT_CODE,
+  Session,
+  type SessionOptions,
+  type SessionResult,
+} from './session.js';
 export { MOBY_RAW_STTY_ARGS, Terminal, terminalSize } from './terminal.js';

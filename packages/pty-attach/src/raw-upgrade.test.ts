@@ -9,6 +9,7 @@ import { ProtocolError } from '@sluice/stream-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpgradeError } from './errors.js';
 import { rawUpgrade } from './raw-upgrade.js';
+import { requestText } from './request-text.js';
 
 const servers: net.Server[] = [];
 afterEach(() => {
@@ -39,12 +40,15 @@ async function engine(
   return { path, request };
 }
 
-const upgrade = (path: string, body = '') =>
+const upgrade = (path: string, body?: unknown) =>
   rawUpgrade({
     target: { path },
-    path: '/v1.41/containers/abc/attach?stream=1&stdin=1',
-    headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Length': String(body.length) },
-    body,
+    address: `unix://${path}`,
+    text: requestText(
+      { method: 'POST', path: '/containers/abc/attach?stream=1&stdin=1', body, upgrade: true },
+      '/v1.41',
+      {},
+    ),
   });
 
 describe('rawUpgrade', () => {

@@ -1,64 +1,31 @@
-// The upgrade request on a socket of our own (unix socket or plain TCP), written and parsed
-// here instead of by node:http, so the socket can read into a reusable buffer (`onread`):
-// `http` needs 'data' events, which allocate a new buffer for every read.
-import net, { type Socket } from 'node:net';
-import { ProtocolError } from '@sluice/stream-core';
+// The upgrade request on a socket of our own (unix socket or plain TCP) that reads through
+// `onread` into a buffer it reuses while no output holds on to it: no allocation per read, so
+// no garbage for the collector at hundreds of MB/s. node:http cannot do this upgrade: it reads
+// only through 'data' events (see http-reply.ts).
+import type { Duplex } from 'node:stream';
 import type { ChunkConsumer, Connection } from './connection.js';
-import { engineMessage } from './engine-http.js';
-import { UpgradeError } from './errors.js';
+import { connectNet } from './connector.js';
+import { toEngineFailure } from './engine-errors.js';
+import { ReplyParser } from './http-reply.js';
+import { endUpgrade, feedUpgrade, upgradeTimeout } from './upgrade-reply.js';
 
 const READ_SIZE = 64 * 1024;
-const MAX_HEAD = 64 * 1024;
-const MAX_ERROR_BODY = 1024 * 1024;
 
 /** Where and what to send. */
 export interface RawUpgradeRequest {
   /** Unix socket path, or TCP host and port. */
   target: { path: string } | { host: string; port: number };
-  /** Request line path (with the API version prefix and query). */
-  path: string;
-  /** Extra headers (the modem's). */
-  headers: Record<string, string>;
-  /** Exact body bytes ('' for none). */
-  body: string;
-}
-
-interface Head {
-  status: number;
-  headers: Map<string, string>;
-}
-
-function parseHead(text: string): Head {
-  const [statusLine = '', ...lines] = text.split('\r\n');
-  const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
-  if (!m) throw new ProtocolError(`not an HTTP reply: ${JSON.stringify(statusLine.slice(0, 80))}`);
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const i = line.indexOf(':');
-    if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
-  }
-  return { status: Number(m[1]), headers };
-}
-
-// De-chunks a complete chunked body; undefined while incomplete.
-function dechunk(body: Buffer): Buffer | undefined {
-  const parts: Buffer[] = [];
-  let pos = 0;
-  for (;;) {
-    const eol = body.indexOf('\r\n', pos);
-    if (eol < 0) return undefined;
-    const size = Number.parseInt(body.toString('latin1', pos, eol), 16);
-    if (!Number.isFinite(size)) return Buffer.concat(parts);
-    if (size === 0) return Buffer.concat(parts);
-    if (body.length < eol + 2 + size) return undefined;
-    parts.push(body.subarray(eol + 2, eol + 2 + size));
-    pos = eol + 2 + size + 2;
-  }
+  /** The engine's address, for messages. */
+  address: string;
+  /** The whole request (head and body). */
+  text: string;
+  /** Bound of the wait for the engine's answer, in ms; none when undefined. */
+  timeoutMs?: number | undefined;
 }
 
 /** A `Connection` over a socket that reads into a buffer it reuses while nobody keeps it. */
 class BufferedConnection implements Connection {
-  socket!: Socket;
+  socket!: Duplex;
   contentType: string | undefined;
   apiVersion: string | undefined;
   #buffer: Buffer = Buffer.allocUnsafe(READ_SIZE);
@@ -131,84 +98,62 @@ class BufferedConnection implements Connection {
 }
 
 /** Opens the socket, sends the upgrade request, and resolves on 101 with the connection. */
-export function rawUpgrade(request: RawUpgradeRequest): Promise<Connection> {
+export async function rawUpgrade(request: RawUpgradeRequest): Promise<Connection> {
   const conn = new BufferedConnection();
-  return new Promise<Connection>((resolve, reject) => {
-    const socket = net.connect({
-      ...request.target,
-      onread: { buffer: conn.nextBuffer, callback: conn.onRead },
-    });
-    conn.socket = socket;
-    let head: Buffer = Buffer.alloc(0);
-    let reply: Head | undefined;
-    let body: Buffer = Buffer.alloc(0);
-    const failWithBody = (): void => {
-      const status = reply?.status ?? 0;
-      socket.destroy();
-      reject(new UpgradeError(status, engineMessage(body.toString('utf8'))));
-    };
-    const onError = (error: Error): void => reject(error);
-    socket.once('error', onError);
-    socket.once('end', () => {
-      if (reply?.status === 101) conn.ended();
-      else if (reply) failWithBody();
-      else reject(new ProtocolError('the engine closed the connection before replying'));
-    });
-    conn.handshake((chunk) => {
-      if (reply) {
-        // Reading an error reply's body.
-        body = Buffer.concat([body, chunk]);
-        const length = Number(reply.headers.get('content-length') ?? Number.NaN);
-        const chunked = /chunked/i.test(reply.headers.get('transfer-encoding') ?? '');
-        if (chunked) {
-          const whole = dechunk(body);
-          if (whole) {
-            body = whole;
-            failWithBody();
-          }
-        } else if (
-          (Number.isFinite(length) && body.length >= length) ||
-          body.length > MAX_ERROR_BODY
-        ) {
-          failWithBody();
-        }
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (head.length > MAX_HEAD) {
-          socket.destroy();
-          reject(new ProtocolError(`reply head longer than ${MAX_HEAD} bytes`));
-        }
-        return;
-      }
-      try {
-        reply = parseHead(head.toString('latin1', 0, end));
-      } catch (error) {
-        socket.destroy();
-        reject(error);
-        return;
-      }
-      const rest = head.subarray(end + 4);
-      if (reply.status === 101) {
-        conn.contentType = reply.headers.get('content-type');
-        conn.apiVersion = reply.headers.get('api-version');
-        conn.handshake(undefined);
-        socket.off('error', onError);
-        conn.deliver(rest);
-        resolve(conn);
-        return;
-      }
-      body = Buffer.alloc(0);
-      // The rest of this chunk starts the error body.
-      const handler = conn;
-      handler.onRead(rest.length, rest);
-    });
-    const host =
-      'host' in request.target ? `${request.target.host}:${request.target.port}` : 'docker';
-    const lines = [`POST ${request.path} HTTP/1.1`, `Host: ${host}`];
-    for (const [k, v] of Object.entries(request.headers)) lines.push(`${k}: ${v}`);
-    socket.write(`${lines.join('\r\n')}\r\n\r\n${request.body}`);
+  const parser = new ReplyParser();
+  let onChunk: (chunk: Buffer) => void = () => undefined;
+  conn.handshake((chunk) => onChunk(chunk));
+  const socket = await connectNet(request.target, request.address, {
+    buffer: conn.nextBuffer,
+    callback: conn.onRead,
   });
+  conn.socket = socket;
+  return new Promise<Connection>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (error: unknown): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(error);
+    };
+    if (request.timeoutMs !== undefined) {
+      timer = setTimeout(
+        () => fail(upgradeTimeout(request.address, request.timeoutMs!)),
+        request.timeoutMs,
+      );
+    }
+    const onError = (error: Error): void => fail(toFailure(error, request.address));
+    socket.once('error', onError);
+    const onEnd = (): void => {
+      try {
+        endUpgrade(parser);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    socket.once('end', onEnd);
+    onChunk = (chunk) => {
+      let upgraded: ReturnType<typeof feedUpgrade>;
+      try {
+        upgraded = feedUpgrade(parser, chunk);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (upgraded === undefined) return;
+      clearTimeout(timer);
+      conn.contentType = upgraded.head.headers.get('content-type');
+      conn.apiVersion = upgraded.head.headers.get('api-version');
+      conn.handshake(undefined);
+      socket.off('error', onError);
+      socket.off('end', onEnd);
+      socket.once('end', () => conn.ended());
+      conn.deliver(upgraded.rest);
+      resolve(conn);
+    };
+    socket.write(request.text);
+  });
+}
+
+function toFailure(error: Error, address: string): unknown {
+  return toEngineFailure(error, address, 'attach');
 }

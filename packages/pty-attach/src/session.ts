@@ -32,6 +32,11 @@ export interface SessionOptions {
   endOutputs?: boolean;
   /** Called with a warning the CLI would print (e.g. "failed to resize tty, using default size"). */
   onWarning?: (message: string) => void;
+  /**
+   * Ends the session when aborted, as `close()` does: the hijacked socket is released, the
+   * terminal restored, and `result` resolves with `aborted: true`.
+   */
+  signal?: AbortSignal;
 }
 
 /** How a session ended. */
@@ -42,7 +47,15 @@ export interface SessionResult {
   detached: boolean;
   /** Why the process did not start, when it did not (the engine's message). */
   error?: Error;
+  /** True when `close()` or the `signal` ended the session (`exitCode` is then 130). */
+  aborted?: boolean;
 }
+
+/** The exit code of a session the caller ended (`close()`, `signal`), as a shell after ^C. */
+export const ABORTED_EXIT_CODE = 130;
+
+// Thrown inside a session's body when it was aborted while waiting for the engine.
+class Aborted extends Error {}
 
 /** The caller's stdio, resolved to Node streams. */
 export interface ResolvedIo {
@@ -57,6 +70,10 @@ export interface ResolvedIo {
   endStdout: boolean;
   endStderr: boolean;
   detachKeys: Uint8Array;
+}
+
+function abortedResult(): SessionResult {
+  return { exitCode: ABORTED_EXIT_CODE, detached: false, aborted: true };
 }
 
 /** Resolves the caller's options against the process's stdio; validates the detach keys. */
@@ -92,11 +109,86 @@ export class Session {
   #size: TerminalSize | undefined;
   #stop: (() => void) | undefined;
   #stopRequested = false;
+  readonly #abort = new AbortController();
 
-  /** Runs `body` as this session; `body` gets the session to register its parts on. */
-  constructor(body: (session: Session) => Promise<SessionResult>) {
+  /**
+   * Runs `body` as this session; `body` gets the session to register its parts on. An
+   * aborted `signal` (or `close()`) ends it.
+   */
+  constructor(body: (session: Session) => Promise<SessionResult>, signal?: AbortSignal) {
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError('options.signal must be an AbortSignal');
+    }
+    const onAbort = (): void => this.#abort.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     // Deferred a tick so `body` sees a fully constructed session.
-    this.result = Promise.resolve().then(() => body(this));
+    this.result = Promise.resolve()
+      .then(() => {
+        this.#throwIfAborted();
+        return body(this);
+      })
+      .then(
+        (result) => (this.aborted ? abortedResult() : result),
+        (error: unknown) => {
+          if (this.aborted) return abortedResult();
+          throw error;
+        },
+      )
+      .finally(() => signal?.removeEventListener('abort', onAbort));
+  }
+
+  /** True once the session was aborted (`close()` or its signal). */
+  get aborted(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  /** Aborted when the session is: for the session's own requests to the engine. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /**
+   * Ends the session now, whatever it is doing: the hijacked socket is released, the
+   * terminal restored, `result` resolves with `{ aborted: true, exitCode: 130 }`, and what
+   * the options say about the container happens (`run` with `remove: true` removes it).
+   * Resolves once all of that is done; never rejects.
+   */
+  close(): Promise<void> {
+    if (!this.aborted) this.#abort.abort(new DOMException('the session was closed', 'AbortError'));
+    return this.result.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  #throwIfAborted(): void {
+    if (this.aborted) throw new Aborted();
+  }
+
+  /**
+   * Awaits `step` unless the session is aborted first; then `release` gets what `step`
+   * brings when it comes (a socket to destroy, a wait to cancel). For implementations.
+   */
+  async guard<T>(step: Promise<T>, release?: (value: T) => void): Promise<T> {
+    this.#throwIfAborted();
+    const signal = this.#abort.signal;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new Aborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([step, aborted]);
+    } catch (error) {
+      if (error instanceof Aborted && release) {
+        step.then(release, () => undefined);
+      }
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+      aborted.catch(() => undefined);
+    }
   }
 
   /** Resizes the container's TTY (ignored without a TTY, and for 0×0). */
@@ -152,6 +244,9 @@ export class Session {
     copy.done.catch(() => undefined);
     this.#stop = copy.stop;
     if (this.#stopRequested) copy.stop();
+    const onAbort = (): void => copy.stop();
+    if (this.aborted) copy.stop();
+    else this.signal.addEventListener('abort', onAbort, { once: true });
     let unwatch = (): void => {};
     if (tty && resize) {
       const current = (): TerminalSize | undefined =>
@@ -179,6 +274,7 @@ export class Session {
       const { detached } = await copy.done;
       return { detached, lastShortChunk: copy.lastShortChunk() };
     } finally {
+      this.signal.removeEventListener('abort', onAbort);
       unwatch();
       this.#resize = undefined;
       this.#stop = undefined;
