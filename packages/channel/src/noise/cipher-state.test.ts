@@ -55,6 +55,17 @@ describe('CipherState', () => {
     },
   );
 
+  it('gives the same bytes in two parts from encryptParts (ciphertext, tag)', () => {
+    const whole = new CipherState('AESGCM', key);
+    const parts = new CipherState('AESGCM', key);
+    for (let i = 0; i < 2; i += 1) {
+      const [body, tag] = parts.encryptParts(ad, text);
+      expect(tag.length).toBe(TAG_LENGTH);
+      expect(Buffer.concat([body, tag])).toEqual(Buffer.from(whole.encrypt(ad, text)));
+    }
+    expect(parts.nonce).toBe(2n);
+  });
+
   it('decrypts in order and counts per direction', () => {
     const send = new CipherState('ChaChaPoly', key);
     const receive = new CipherState('ChaChaPoly', key);

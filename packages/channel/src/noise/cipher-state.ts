@@ -55,10 +55,20 @@ export class CipherState {
 
   /** ENCRYPT(k, n++, ad, plaintext): the ciphertext with its 16-byte tag appended. */
   encrypt(ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    const [body, tag] = this.encryptParts(ad, plaintext);
+    return Buffer.concat([body, tag], body.length + TAG_LENGTH);
+  }
+
+  /**
+   * ENCRYPT(k, n++, ad, plaintext) as two buffers, the ciphertext and the 16-byte tag, whose
+   * concatenation is what `encrypt()` returns. For writers that hand both to one `writev`:
+   * joining them would copy every large record once more.
+   */
+  encryptParts(ad: Uint8Array, plaintext: Uint8Array): [Uint8Array, Uint8Array] {
     this.#checkNonce();
-    const out = this.#seal(this.#ivFor(this.#low, this.#high), ad, plaintext);
+    const parts = this.#seal(this.#ivFor(this.#low, this.#high), ad, plaintext);
     this.#advance();
-    return out;
+    return parts;
   }
 
   /**
@@ -97,18 +107,18 @@ export class CipherState {
 
   /** Noise REKEY(): k = the first 32 bytes of ENCRYPT(k, 2^64-1, empty, zeros[32]). The counter stays. */
   rekey(): void {
-    const sealed = this.#seal(this.#ivFor(0xffff_ffff, 0xffff_ffff), EMPTY, REKEY_ZEROS);
-    this.#key = Buffer.from(sealed.subarray(0, KEY_LENGTH));
+    const [body] = this.#seal(this.#ivFor(0xffff_ffff, 0xffff_ffff), EMPTY, REKEY_ZEROS);
+    this.#key = Buffer.from(body.subarray(0, KEY_LENGTH));
   }
 
-  #seal(iv: Buffer, ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  #seal(iv: Buffer, ad: Uint8Array, plaintext: Uint8Array): [Buffer, Buffer] {
     const cipher = createCipheriv(ALGORITHM[this.cipher] as AeadAlgorithm, this.#key, iv, {
       authTagLength: TAG_LENGTH,
     });
     cipher.setAAD(ad, { plaintextLength: plaintext.length });
     const body = cipher.update(plaintext);
     cipher.final();
-    return Buffer.concat([body, cipher.getAuthTag()], body.length + TAG_LENGTH);
+    return [body, cipher.getAuthTag()];
   }
 
   #ivFor(low: number, high: number): Buffer {
