@@ -4,6 +4,7 @@ import type { ListenOptions, Server, Socket } from 'node:net';
 import { type NodeBackedStream, StreamClosedError } from '@sluice/stream-core';
 import { toStreamError } from './errors-map.js';
 import type { StreamListener } from './listener.js';
+import { trace, traceError } from './trace.js';
 
 /** How the server hands out connections, and how to wrap them. */
 export interface NetListenerParts {
@@ -36,9 +37,13 @@ export class NetListener implements StreamListener {
     this.#parts = parts;
     this.url = parts.url;
     parts.server.on(parts.event, (socket: Socket) => this.#arrived(socket));
-    // A failed handshake or a reset before accept() concerns only that connection.
-    parts.server.on('tlsClientError', () => {});
-    parts.server.on('error', () => {});
+    // A failed or timed-out handshake concerns only that connection. Node reports it here and
+    // leaves the socket open: a client that never finishes its handshake would stay for ever.
+    parts.server.on('tlsClientError', (error: Error, socket: Socket) => {
+      trace('listener %s: TLS client error: %s', parts.url, error.message);
+      socket.destroy();
+    });
+    parts.server.on('error', traceError(`listener ${parts.url}`));
   }
 
   #arrived(socket: Socket): void {
@@ -56,7 +61,8 @@ export class NetListener implements StreamListener {
       if (i >= 0) this.#pending.splice(i, 1);
     };
     socket.once('close', forget);
-    socket.on('error', () => {}); // reported to whoever accepts it, via the Stream
+    // Reported to whoever accepts it, via the Stream; until then only traced.
+    socket.on('error', traceError(`listener ${this.url}: a connection not yet accepted`));
     this.#pending.push(socket);
   }
 

@@ -3,8 +3,7 @@
 // and destroying do to the two halves, so stdio can be let go without being closed.
 import { Duplex, type Readable, type Writable } from 'node:stream';
 import { ConnectionLostError } from '@sluice/stream-core';
-
-const noop = (): void => {};
+import { traceError } from './trace.js';
 
 /** What to do with the halves when the Duplex ends or is destroyed. */
 export interface PairHooks {
@@ -137,9 +136,9 @@ export class PairDuplex extends Duplex {
     this.input.off('error', this.#onError);
     this.input.off('close', this.#onInputClose);
     this.output.off('error', this.#onOutputError);
-    // Errors after we let go are nobody's to handle.
-    this.input.on('error', noop);
-    this.output.on('error', noop);
+    // Errors after we let go are nobody's to handle: traced only.
+    this.input.on('error', traceError('stream input after release'));
+    this.output.on('error', traceError('stream output after release'));
     const outputEnded = this.writableFinished;
     if (this.#hooks.release) this.#hooks.release(error, outputEnded);
     else {

@@ -6,6 +6,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { ConnectError, ConnectionLostError } from '@sluice/stream-core';
 import { PipeStream } from './pipe.js';
+import { traceError } from './trace.js';
 import type { IdleTimeouts } from './watchdog.js';
 
 /** Options of `createPipeStream`. */
@@ -85,8 +86,9 @@ export class SubprocessStream extends PipeStream {
     child.stderr.on('data', (text: string) => {
       this.#stderrTail = (this.#stderrTail + text).slice(-keep);
     });
-    child.stdin.on('error', () => {}); // EPIPE is reported through the Stream
-    child.on('error', () => {}); // a failed kill(); the exit status tells the rest
+    // EPIPE is reported through the Stream; a failed kill() by the exit status.
+    child.stdin.on('error', traceError(`subprocess ${child.pid}: stdin`));
+    child.on('error', traceError(`subprocess ${child.pid}`));
     this.exited = exited.then((status) => {
       this.#status = status;
       return status;
