@@ -44,12 +44,15 @@ describe('Channel', () => {
     await expect(rx.recv()).rejects.toThrow(ConnectionLostError);
   });
 
-  it('reports a stream that ends inside a frame as ProtocolError', async () => {
+  it('reports a stream that ends inside a frame as ConnectionLostError with the offset', async () => {
     const [a, b] = pair();
     const rx = new Channel(b);
-    await a.writeAll(Buffer.from('0101000000ff68656c6c6f', 'hex'));
+    await a.writeAll(Buffer.from('0201000000ff68656c6c6f', 'hex'));
     await a.close();
-    await expect(rx.recv()).rejects.toThrow(ProtocolError);
+    const error = await rx.recv().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionLostError);
+    expect(error).not.toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ offset: 11 });
   });
 
   it('delivers the messages before malformed input, then a ProtocolError with its offset', async () => {
@@ -70,7 +73,7 @@ describe('Channel', () => {
     const [a, b] = pair();
     const rx = new Channel(b);
     const before = process.memoryUsage().arrayBuffers;
-    await a.writeAll(Buffer.from('0101ffffffff', 'hex'));
+    await a.writeAll(Buffer.from('0201ffffffff', 'hex'));
     const error = await rx.recv().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BufferOverflowError);
     expect(error).toMatchObject({ size: 2 ** 32 - 1, limit: 64 * 1024 * 1024 });
@@ -93,7 +96,7 @@ describe('Channel', () => {
     expect(await rx.poll(0)).toBe(false);
     expect(await rx.poll(20)).toBe(false);
     // Half a frame is not a message.
-    await a.writeAll(Buffer.from('010100000003aa', 'hex'));
+    await a.writeAll(Buffer.from('020100000003aa', 'hex'));
     expect(await rx.poll(20)).toBe(false);
     const ready = rx.poll(10_000);
     await a.writeAll(Buffer.from('bbcc', 'hex'));

@@ -1,4 +1,4 @@
-import { BufferOverflowError, CompressionError, ProtocolError } from '@sluice/stream-core';
+import { BufferOverflowError, CompressionError, ConnectionLostError } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
 import { decodeMessages, encodeMessages } from './codec.js';
 import { compressSync } from './compression.js';
@@ -22,7 +22,7 @@ describe('encodeMessages / decodeMessages', () => {
   it('produces the documented bytes for a batch of two', async () => {
     const wire = await encodeMessages(['hi', 'yo'], { batchSize: 2 });
     expect(Buffer.from(wire).toString('hex')).toBe(
-      '01030000000c' + '000000026869' + '00000002796f',
+      '02030000000c' + '000000026869' + '00000002796f',
     );
   });
 
@@ -37,9 +37,9 @@ describe('encodeMessages / decodeMessages', () => {
     await expect(decodeMessages(bogus)).rejects.toThrow(CompressionError);
   });
 
-  it('reports truncated input as ProtocolError', async () => {
+  it('reports truncated input as ConnectionLostError (bytes missing, not wrong)', async () => {
     const wire = await encodeMessages(['hello']);
-    await expect(decodeMessages(wire.subarray(0, 8))).rejects.toThrow(ProtocolError);
+    await expect(decodeMessages(wire.subarray(0, 8))).rejects.toThrow(ConnectionLostError);
   });
 
   it('caps decompressed size at maxMessageSize even when the frame is small', async () => {

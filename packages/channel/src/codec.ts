@@ -1,7 +1,7 @@
 // The message pipeline without a stream: layers and framing on the way out, deframing,
 // layers and unbatching on the way in. `Channel` drives it over a stream; `encodeMessages`
 // and `decodeMessages` drive it over plain bytes (tests, other languages' implementers).
-import { BufferOverflowError } from '@sluice/stream-core';
+import { BufferOverflowError, ProtocolError } from '@sluice/stream-core';
 import { batchBytes, decodeBatch, encodeBatch, encodeBatchAfter } from './batch.js';
 import type { CompressionAlgorithm } from './compression.js';
 import {
@@ -10,6 +10,8 @@ import {
   decompressionLayer,
 } from './compression-layer.js';
 import {
+  CONTROL_HANDSHAKE,
+  CONTROL_HELLO,
   DEFAULT_BATCH_MAX_MESSAGE,
   DEFAULT_FRAME_SIZE,
   DEFAULT_MAX_MESSAGE_SIZE,
@@ -19,9 +21,10 @@ import {
   HEADER_SIZE,
 } from './constants.js';
 import { FrameDecoder, type RawMessage } from './frame-decoder.js';
-import { encodeFrames, writeFrameHeader } from './header.js';
+import { nodeAllocate, writeFrameHeader } from './header.js';
 import type { LayerOutput, PayloadLayer } from './layer.js';
 import { toBytes } from './message-bytes.js';
+import { encodeFrames, type FramingOptions } from './wire/header.js';
 
 /** Options shared by the codec and `Channel`. */
 export interface CodecOptions {
@@ -41,18 +44,32 @@ export function layersFor(compressOption: CodecOptions['compress']): PayloadLaye
   return [compressionLayer(compressOption)];
 }
 
+// A channel without encryption speaks no control frames; a peer that sends one wants a
+// handshake this side was not configured for.
+function refuseControl(type: number, _body: Uint8Array, _encrypted: boolean, offset: number): void {
+  const wants = type === CONTROL_HELLO || type === CONTROL_HANDSHAKE;
+  throw new ProtocolError(
+    wants
+      ? `the peer starts an encrypted channel (control frame at offset ${offset}), but this channel has no \`encrypt\` option`
+      : `unexpected control frame of type ${type} at offset ${offset} on a channel without encryption`,
+    { offset },
+  );
+}
+
 /** Encodes and decodes whole messages with a fixed set of layers. */
 export class MessageCodec {
   /** Largest message, in bytes. */
   readonly maxMessageSize: number;
   /** Largest frame payload, in bytes. */
   readonly frameSize: number;
+  private readonly framing: FramingOptions;
   private readonly layers: PayloadLayer[];
   private readonly decoders: PayloadLayer[];
 
   constructor(options: CodecOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.frameSize = options.frameSize ?? DEFAULT_FRAME_SIZE;
+    this.framing = { frameSize: this.frameSize, allocate: nodeAllocate };
     this.layers = layersFor(options.compress);
     // Whatever this side sends, it reads any compressed message (within the cap).
     this.decoders = this.layers.some((l) => l.mask & FLAG_COMPRESSED)
@@ -60,9 +77,9 @@ export class MessageCodec {
       : [...[...this.layers].reverse(), decompressionLayer];
   }
 
-  /** A frame decoder with this codec's caps. */
+  /** A frame decoder with this codec's caps (control frames refused: no encryption here). */
   frameDecoder(): FrameDecoder {
-    return new FrameDecoder({ maxMessageSize: this.maxMessageSize });
+    return new FrameDecoder({ maxMessageSize: this.maxMessageSize, onControl: refuseControl });
   }
 
   /** Throws `BufferOverflowError` when `size` is over the message cap. */
@@ -77,7 +94,7 @@ export class MessageCodec {
 
   /** The buffers to write for one payload (`flags`: FLAG_BATCH or 0), after all layers. */
   encode(payload: Uint8Array, flags = 0): Uint8Array[] | Promise<Uint8Array[]> {
-    if (this.layers.length === 0) return encodeFrames(payload, flags, this.frameSize);
+    if (this.layers.length === 0) return encodeFrames(payload, flags, this.framing);
     return this.encodeLayered(payload, flags);
   }
 
@@ -92,15 +109,14 @@ export class MessageCodec {
       payload = out.payload;
       flags |= out.flags & layer.mask;
     }
-    return encodeFrames(payload, flags, this.frameSize);
+    return encodeFrames(payload, flags, this.framing);
   }
 
   /** The buffers to write for a batch of `messages` (more than one), after all layers. */
   encodeBatch(messages: readonly Uint8Array[]): Uint8Array[] | Promise<Uint8Array[]> {
     if (this.layers.length > 0) return this.encodeLayered(encodeBatch(messages), FLAG_BATCH);
     const size = batchBytes(messages);
-    if (size > this.frameSize)
-      return encodeFrames(encodeBatch(messages), FLAG_BATCH, this.frameSize);
+    if (size > this.frameSize) return encodeFrames(encodeBatch(messages), FLAG_BATCH, this.framing);
     // One frame: header and entries built in one buffer, each message copied once.
     const frame = encodeBatchAfter(messages, HEADER_SIZE);
     writeFrameHeader(frame, 0, FLAG_BATCH | FLAG_FINAL, size);
@@ -120,7 +136,7 @@ export class MessageCodec {
       payload = out.payload;
       flags |= out.flags & layer.mask;
     }
-    return encodeFrames(payload, flags, this.frameSize);
+    return encodeFrames(payload, flags, this.framing);
   }
 
   /** The messages one raw (deframed) message holds, after undoing its layers. */

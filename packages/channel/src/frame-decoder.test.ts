@@ -1,4 +1,4 @@
-import { BufferOverflowError, ProtocolError } from '@sluice/stream-core';
+import { BufferOverflowError, ConnectionLostError, ProtocolError } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, type RawMessage } from './frame-decoder.js';
 import { encodeFrames } from './header.js';
@@ -45,7 +45,7 @@ describe('FrameDecoder', () => {
   });
 
   it('rejects a frame announcing 2^32-1 bytes from its header alone, before allocating', () => {
-    const header = Buffer.from('0101ffffffff', 'hex');
+    const header = Buffer.from('0201ffffffff', 'hex');
     const before = process.memoryUsage().arrayBuffers;
     const error = errorOf(header);
     expect(error).toBeInstanceOf(BufferOverflowError);
@@ -60,12 +60,14 @@ describe('FrameDecoder', () => {
   });
 
   it.each([
-    ['an unknown version', '0201000000', 0, /version 2/],
-    ['reserved flag bits', '0141000000', 1, /unknown or unsupported flags 0x40/],
-    ['the encryption flag (no encryption layer here)', '0109000000', 1, /flags 0x08/],
-    ['algorithm bits without compression', '0111000000', 1, /algorithm/],
-    ['the reserved algorithm', '0135000000', 1, /algorithm/],
-    ['an empty non-final frame', '010000000000', 2, /empty frame/],
+    ['an unknown version', '0301000000', 0, /version 3/],
+    ['a version-1 peer, naming both versions', '0101000000', 0, /wire version 1.*version 2/],
+    ['the encryption flag without a key', '0209000000', 1, /flags 0x09.*no key/],
+    ['algorithm bits without compression', '0211000000', 1, /algorithm/],
+    ['the reserved algorithm', '0235000000', 1, /algorithm/],
+    ['a chunked message without its total size', '0200000000', 1, /total size/],
+    ['an empty non-final frame', '02400000000000000000000000', 2, /empty frame/],
+    ['a control frame that is not final', '0280000000', 1, /control frame/],
   ])('rejects %s with a ProtocolError and its offset', (_name, hexBytes, at, message) => {
     const prefix = Buffer.concat(encodeFrames(Buffer.from('ok'), 0));
     const decoder = new FrameDecoder();
@@ -83,15 +85,16 @@ describe('FrameDecoder', () => {
   });
 
   it('rejects continuation frames whose message flags change mid-message', () => {
-    const wire = Buffer.from('010000000001aa' + '010300000001bb', 'hex');
+    const wire = Buffer.from('024000000001' + '0000000000000002' + 'aa' + '020300000001bb', 'hex');
     expect(errorOf(wire)).toBeInstanceOf(ProtocolError);
   });
 
-  it('reports input that ends inside a frame as a ProtocolError at end()', () => {
+  it('reports input that ends inside a frame as a ConnectionLostError at end()', () => {
     const decoder = new FrameDecoder();
-    decoder.push(Buffer.from('01010000000568656c', 'hex'));
+    decoder.push(Buffer.from('02010000000568656c', 'hex'));
     expect(decoder.shift()).toBeUndefined();
     decoder.end();
+    expect(() => decoder.shift()).toThrow(ConnectionLostError);
     expect(() => decoder.shift()).toThrow(/ended inside a frame/);
   });
 });

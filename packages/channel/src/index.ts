@@ -41,20 +41,33 @@ export { type CompressionOptions, compressionLayer } from './compression-layer.j
 export {
   ALGORITHM_MASK,
   ALGORITHM_SHIFT,
+  CONTROL_ALERT,
+  CONTROL_CLOSE,
+  CONTROL_HANDSHAKE,
+  CONTROL_HELLO,
+  CONTROL_REKEY,
   DEFAULT_BATCH_MAX_MESSAGE,
   DEFAULT_COMPRESSION_THRESHOLD,
   DEFAULT_FRAME_SIZE,
   DEFAULT_MAX_MESSAGE_SIZE,
   FLAG_BATCH,
   FLAG_COMPRESSED,
+  FLAG_CONTROL,
   FLAG_ENCRYPTED,
   FLAG_FINAL,
+  FLAG_SIZED,
   HEADER_SIZE,
   MAX_FRAME_PAYLOAD,
-  RESERVED_FLAGS,
+  MAX_HEADER_SIZE,
+  TOTAL_SIZE_BYTES,
   WIRE_VERSION,
 } from './constants.js';
-export { FrameDecoder, type FrameDecoderOptions, type RawMessage } from './frame-decoder.js';
-export { encodeFrameHeader, encodeFrames } from './header.js';
+export {
+  FrameDecoder,
+  type FrameDecoderOptions,
+  type OpenRecord,
+  type RawMessage,
+} from './frame-decoder.js';
+export { encodeFrameHeader, encodeFrames, type FramingOptions } from './header.js';
 export type { LayerOutput, PayloadLayer } from './layer.js';
 export { BatchingChannel, CompressedChannel } from './seed-channels.js';
