@@ -8,6 +8,7 @@ import type { ByteStream } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 import { type EngineEndpoint, formatEndpoint } from './endpoint.js';
 import { toEngineFailure } from './engine-errors.js';
+import type { SshEngineOptions } from './ssh-dial.js';
 
 /** What it takes to send a request of our own to an engine. */
 export interface EngineConnector {
@@ -105,7 +106,20 @@ export function connectorOf(docker: Docker): EngineConnector {
                 }
               : undefined,
         };
-  return { ...base, ...endpointConnector(endpoint, { sshOptions: modem.sshOptions }) };
+  return {
+    ...base,
+    ...endpointConnector(endpoint, { sshOptions: sshOptionsOf(modem.sshOptions) }),
+  };
+}
+
+// docker-modem's sshOptions are ssh2's: keep the ones that mean the same here.
+function sshOptionsOf(o: Record<string, unknown> | undefined): SshEngineOptions {
+  const out: SshEngineOptions = {};
+  if (typeof o?.privateKey === 'string' || Buffer.isBuffer(o?.privateKey))
+    out.privateKey = o.privateKey as string | Buffer;
+  if (typeof o?.passphrase === 'string') out.passphrase = o.passphrase;
+  if (typeof o?.agent === 'string') out.agent = o.agent;
+  return out;
 }
 
 function pemOf(value: string | Buffer | (string | Buffer)[]): Buffer {
@@ -123,7 +137,7 @@ export function joinPrefix(pathPrefix: string | undefined, version: string | und
 /** Options of the connections to an endpoint. */
 export interface EndpointConnectOptions {
   /** SSH settings for ssh:// engines (known_hosts, identity, agent). */
-  sshOptions?: Record<string, unknown> | undefined;
+  sshOptions?: SshEngineOptions | undefined;
 }
 
 /** `address`, `netTarget` and `connect` for an endpoint. */

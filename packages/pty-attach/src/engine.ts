@@ -20,6 +20,7 @@ import {
   formatEndpoint,
   parseDockerHost,
 } from './endpoint.js';
+import type { SshEngineOptions } from './ssh-dial.js';
 
 /** Options of `resolveEngine`. */
 export interface ResolveEngineOptions {
@@ -39,11 +40,10 @@ export interface ResolveEngineOptions {
   /** Bound of the engine's answers (not of streaming), in ms; default `DOCKER_CLIENT_TIMEOUT` or none. */
   timeoutMs?: number;
   /**
-   * For ssh:// engines: the SSH client's settings (`knownHosts` path, `privateKey`,
-   * `agent`, …, as `@sluice/transports`' `SshTunnelOptions`). Default: `~/.ssh/known_hosts`,
-   * `$SSH_AUTH_SOCK`, then `~/.ssh/id_ed25519` / `id_rsa`.
+   * For ssh:// engines: how to log in (known_hosts, key or agent). Default:
+   * `~/.ssh/known_hosts`, `$SSH_AUTH_SOCK`, then `~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`.
    */
-  ssh?: Record<string, unknown>;
+  ssh?: SshEngineOptions;
 }
 
 /** An engine to talk to. */

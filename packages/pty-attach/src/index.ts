@@ -32,4 +32,5 @@ export {
   type SessionOptions,
   type SessionResult,
 } from './session.js';
+export type { SshEngineOptions } from './ssh-dial.js';
 export { MOBY_RAW_STTY_ARGS, Terminal, terminalSize } from './terminal.js';

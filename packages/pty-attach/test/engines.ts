@@ -1,7 +1,7 @@
 // The engines the real-engine suites run against, each reached the way a user reaches it:
-// the Unix socket (resolveEngine with unix://), and — once their real parts are up — the
-// second dockerd over TLS and the default engine over ssh://.
-import { dockerEngine, type RealPart } from '@sluice/test-env';
+// the Unix socket, the second dockerd over TCP with mutual TLS (DOCKER_HOST, DOCKER_TLS_VERIFY,
+// DOCKER_CERT_PATH), and the default engine over DOCKER_HOST=ssh://… through the test sshd.
+import { dockerEngine, type RealPart, sshDockerHost, tlsDockerEngine } from '@sluice/test-env';
 import { type Engine, resolveEngine } from '../src/index.js';
 
 /** One engine to run a suite against. */
@@ -9,18 +9,38 @@ export interface TestEngine {
   /** For test names. */
   name: string;
   engine: RealPart<Engine>;
+  /** The environment that selects it (for a child process such as the PTY fixture). */
+  env: Record<string, string>;
 }
 
-async function unixEngine(): Promise<RealPart<Engine>> {
+async function fromEnv(
+  part: RealPart<{ env: Record<string, string> }>,
+  extra: Record<string, unknown> = {},
+): Promise<{ engine: RealPart<Engine>; env: Record<string, string> }> {
+  if (!part.available) return { engine: part, env: {} };
+  const engine = await resolveEngine({ env: part.value.env, ...extra });
+  return { engine: { available: true, value: engine }, env: part.value.env };
+}
+
+/** The engine on the default Unix socket. */
+export async function unixTestEngine(): Promise<TestEngine> {
   const part = await dockerEngine();
-  if (!part.available) return part;
+  const env = { DOCKER_HOST: 'unix:///var/run/docker.sock' };
   return {
-    available: true,
-    value: await resolveEngine({ host: 'unix:///var/run/docker.sock', env: {} }),
+    name: 'unix socket',
+    ...(await fromEnv(part.available ? { available: true, value: { env } } : part)),
   };
 }
 
 /** Every engine the suites run against. */
 export async function testEngines(): Promise<TestEngine[]> {
-  return [{ name: 'unix socket', engine: await unixEngine() }];
+  const [tls, ssh] = await Promise.all([tlsDockerEngine(), sshDockerHost()]);
+  const sshOptions = ssh.available
+    ? { ssh: { knownHosts: ssh.value.knownHostsPath, privateKeyPath: ssh.value.identityPath } }
+    : {};
+  return [
+    await unixTestEngine(),
+    { name: 'TLS engine', ...(await fromEnv(tls)) },
+    { name: 'ssh:// engine', ...(await fromEnv(ssh, sshOptions)) },
+  ];
 }

@@ -3,5 +3,12 @@
  * @packageDocumentation
  */
 export { dockerEngine, removeTestContainers, TEST_IMAGE, TEST_LABEL } from './docker.js';
+export {
+  dockerTlsStateDir,
+  type SshDockerHost,
+  sshDockerHost,
+  type TlsDockerEngine,
+  tlsDockerEngine,
+} from './docker-remote.js';
 export { findRealPart, type RealPart, underCi } from './real-part.js';
 export { type SshServer, sshdStateDir, sshServer } from './sshd.js';
