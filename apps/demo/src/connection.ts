@@ -1,0 +1,211 @@
+// One browser connection: channel frames over the WebSocket stream, terminal messages in
+// them. The page says hello (its credentials, what it can inflate, the session it had),
+// then its size; the server answers hello and streams the screen. Flow control: output waits
+// while the page says pause, and every send waits for the WebSocket to take it.
+import { Channel } from '@sluice/channel';
+import {
+  decodeTerminalMessage,
+  encodeTerminalMessage,
+  type NoticeLevel,
+  type TerminalMessage,
+} from '@sluice/pty-attach/terminal-messages';
+import { type ByteStream, ConnectionLostError, StreamClosedError } from '@sluice/stream-core';
+import { sameToken } from './auth.js';
+import type { SessionRegistry } from './sessions.js';
+import type { SessionClient, TerminalSession } from './terminal-session.js';
+
+/** The version of the page ↔ server conversation (in both hellos). */
+export const PROTOCOL_VERSION = 1;
+
+/** What a connection needs from its server. */
+export interface ConnectionContext {
+  registry: SessionRegistry;
+  /** The access token of writing pages. */
+  token: string;
+  /** Offer deflate to pages that can inflate it. */
+  compress: boolean;
+  /** Time a page has for its hello and size, in ms. */
+  helloTimeoutMs: number;
+  /** Told about each connection's problems (the server prints them). */
+  log: (message: string) => void;
+}
+
+/** Largest message a page may send (a paste), in bytes. */
+const MAX_PAGE_MESSAGE = 1024 * 1024;
+/** Output messages are compressed from this size on. */
+const COMPRESS_THRESHOLD = 256;
+
+class PageConnection implements SessionClient {
+  readonly readOnly: boolean;
+  readonly #sender: Channel;
+  #chain: Promise<void> = Promise.resolve();
+  #paused = false;
+  #wake: Array<() => void> = [];
+  #gone = false;
+
+  constructor(sender: Channel, readOnly: boolean) {
+    this.#sender = sender;
+    this.readOnly = readOnly;
+  }
+
+  send(message: TerminalMessage): Promise<void> {
+    if (this.#gone) return Promise.resolve();
+    return this.#sender.send(encodeTerminalMessage(message)).catch(() => this.gone());
+  }
+
+  sendOutput(chunk: Uint8Array | Promise<Uint8Array>): Promise<void> {
+    this.#chain = this.#chain.then(async () => {
+      const data = await chunk;
+      while (this.#paused && !this.#gone) await new Promise<void>((r) => this.#wake.push(r));
+      if (data.length > 0) await this.send({ type: 'output', data });
+    });
+    return this.#chain;
+  }
+
+  sendExit(code: number, reason: string | undefined): Promise<void> {
+    this.#chain = this.#chain.then(async () => {
+      await this.send(reason ? { type: 'exit', code, reason } : { type: 'exit', code });
+      await this.#sender.close().catch(() => undefined);
+      this.gone();
+    });
+    return this.#chain;
+  }
+
+  notice(level: NoticeLevel, text: string): Promise<void> {
+    return this.send({ type: 'notice', level, text });
+  }
+
+  pause(paused: boolean): void {
+    this.#paused = paused;
+    if (!paused) for (const wake of this.#wake.splice(0)) wake();
+  }
+
+  /** The connection is over: nothing waits for this page any more. */
+  gone(): void {
+    this.#gone = true;
+    this.pause(false);
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Serves one accepted WebSocket stream until it closes. Never rejects. */
+export async function serveConnection(stream: ByteStream, ctx: ConnectionContext): Promise<void> {
+  const reader = new Channel(stream, { maxMessageSize: MAX_PAGE_MESSAGE });
+  const next = async (what: string): Promise<TerminalMessage> =>
+    decodeTerminalMessage(await withTimeout(reader.recv(), ctx.helloTimeoutMs, what));
+  let page: PageConnection | undefined;
+  let session: TerminalSession | undefined;
+  try {
+    const hello = await next('hello');
+    if (hello.type !== 'hello') throw new Error(`the first message was ${hello.type}, not hello`);
+    const info = hello.info;
+    const viewer = typeof info.view === 'string' ? ctx.registry.byViewToken(info.view) : undefined;
+    const writer = sameToken(info.token as string | undefined, ctx.token);
+    const deflate =
+      ctx.compress && Array.isArray(info.compress) && info.compress.includes('deflate');
+    // One channel reads; sends go through a deflating one when the page can inflate. Both
+    // share the stream: a Channel reads only when asked to.
+    const sender = deflate
+      ? new Channel(stream, {
+          compress: { algorithm: 'deflate', threshold: COMPRESS_THRESHOLD },
+          maxMessageSize: MAX_PAGE_MESSAGE,
+        })
+      : reader;
+    page = new PageConnection(sender, !writer);
+    if (!writer && !viewer) {
+      await page.notice('error', 'This link has no valid access token (or its session ended).');
+      return;
+    }
+    let resumed = false;
+    let fallback: string | undefined;
+    if (writer) {
+      const previous = ctx.registry.get(info.session);
+      if (previous) {
+        session = previous;
+        resumed = true;
+      } else {
+        const size = await next('terminal size');
+        if (size.type !== 'resize') throw new Error(`expected the terminal size, got ${size.type}`);
+        if (ctx.registry.size >= ctx.registry.limit) {
+          await page.notice('error', limitText(ctx.registry.limit));
+          return;
+        }
+        const client = page;
+        const created = await ctx.registry.create(size.rows, size.cols, (s) => {
+          session = s;
+          s.attach(client, false);
+        });
+        if (!created) {
+          await page.notice('error', limitText(ctx.registry.limit));
+          return;
+        }
+        fallback = created.fallback;
+      }
+    } else session = viewer;
+    if (!session) return;
+    await page.send({
+      type: 'hello',
+      info: {
+        protocol: PROTOCOL_VERSION,
+        session: writer ? session.id : undefined,
+        view: writer ? session.viewToken : undefined,
+        target: session.target,
+        readOnly: !writer,
+        compress: deflate ? 'deflate' : null,
+        resumed,
+        maxSessions: ctx.registry.limit,
+      },
+    });
+    if (fallback) await page.notice('warning', fallback);
+    if (resumed || !writer) session.attach(page, true);
+    for await (const bytes of reader) {
+      const message = decodeTerminalMessage(bytes);
+      switch (message.type) {
+        case 'input':
+          if (writer) session.input(message.data);
+          break;
+        case 'resize':
+          if (writer) session.resize(message.rows, message.cols);
+          break;
+        case 'pause':
+        case 'resume':
+          page.pause(message.type === 'pause');
+          break;
+        case 'ping':
+          void page.send({ type: 'pong', id: message.id });
+          break;
+        default:
+          // pong, hello, notice, later types: nothing to do here.
+          break;
+      }
+    }
+  } catch (error) {
+    // The stream closing under the loop is how a session that exited ends its connections.
+    if (error instanceof StreamClosedError || error instanceof ConnectionLostError) return;
+    ctx.log(`a page connection ended: ${error instanceof Error ? error.message : String(error)}`);
+    await page
+      ?.notice('error', 'The connection failed; see the server log.')
+      .catch(() => undefined);
+  } finally {
+    page?.gone();
+    if (page && session) session.detach(page);
+    await reader.close().catch(() => undefined);
+  }
+}
+
+function limitText(limit: number): string {
+  return `The demo is running its limit of ${limit} concurrent session${limit === 1 ? '' : 's'}. Close one (or wait for it to end) and reload.`;
+}
