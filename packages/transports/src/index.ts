@@ -74,6 +74,13 @@ export {
   splitCommand,
   unixPath,
 } from './url.js';
+export {
+  decodeUrlPart,
+  parseTransportUrl,
+  type SshTarget,
+  type SshUrl,
+  type TransportUrl,
+} from './url-parse.js';
 export type { IdleTimeouts } from './watchdog.js';
 export {
   connectWebSocket,

@@ -43,12 +43,35 @@ function parse(text: string): KnownHostsEntry[] {
   return entries;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+/**
+ * OpenSSH's `*` and `?` wildcards, case-insensitive. Matched by walking both strings with one
+ * backtrack point (the last `*`), in O(pattern × name) at worst: a regular expression of many
+ * `*` backtracks exponentially, so a known_hosts line could hang the connect.
+ */
+function globMatch(glob: string, text: string): boolean {
+  const pattern = glob.toLowerCase();
+  const name = text.toLowerCase();
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    const c = pattern[p];
+    if (c === '*') {
+      star = p++;
+      resume = n;
+    } else if (c !== undefined && (c === '?' || c === name[n])) {
+      p++;
+      n++;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 function hashedMatches(pattern: string, name: string): boolean {
@@ -66,7 +89,7 @@ function patternsMatch(patterns: string, name: string): boolean {
   let matched = false;
   for (const pattern of patterns.split(',')) {
     const negated = pattern.startsWith('!');
-    if (globToRegExp(negated ? pattern.slice(1) : pattern).test(name)) {
+    if (globMatch(negated ? pattern.slice(1) : pattern, name)) {
       if (negated) return false;
       matched = true;
     }

@@ -5,6 +5,7 @@ import { ConnectError, Stream } from '@sluice/stream-core';
 import type { Client, ClientChannel } from 'ssh2';
 import { SshChannelDuplex } from './ssh-channel-duplex.js';
 import { openSshChannel, type SshConnectOptions, sshWhere } from './ssh-client.js';
+import { parseSshUrl } from './url-parse.js';
 import { type IdleTimeouts, watchIdle } from './watchdog.js';
 
 export type { SshConnectOptions } from './ssh-client.js';
@@ -63,27 +64,7 @@ export class TunneledSocketStream extends Stream {
   }
 }
 
-/** Parses `ssh://user@host[:port]/target-host:port` (IPv6 in brackets). */
-export function parseSshUrl(
-  url: string,
-): Pick<SshTunnelOptions, 'host' | 'port' | 'username' | 'target'> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new ConnectError(`not a valid ssh:// URL: ${url}`, { cause: error });
-  }
-  const target = /^\/(\[[^\]]+\]|[^/:]+):(\d+)\/?$/.exec(decodeURIComponent(parsed.pathname));
-  if (parsed.protocol !== 'ssh:' || !parsed.hostname || !target?.[1] || !target[2]) {
-    throw new ConnectError(`expected ssh://user@host[:port]/target-host:port, got ${url}`);
-  }
-  return {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
-    port: parsed.port ? Number(parsed.port) : 22,
-    username: decodeURIComponent(parsed.username),
-    target: { host: target[1].replace(/^\[|\]$/g, ''), port: Number(target[2]) },
-  };
-}
+export { parseSshUrl, type SshUrl } from './url-parse.js';
 
 /** Opens a tunnel described by `ssh://user@host[:port]/target-host:port`. */
 export async function connectSshTunnel(
