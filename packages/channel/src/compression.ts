@@ -4,6 +4,7 @@
 // the cap, so a bomb never grows beyond the limit. Small inputs run synchronously (a thread-
 // pool round trip costs more than the work); large ones run on the pool under a shared limit.
 import { constants } from 'node:buffer';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { CompressionError, DEFAULT_COMPRESSION_LEVEL } from '@sluice/stream-core';
@@ -40,11 +41,41 @@ const ZSTD_SYNC_LIMIT = 256 * 1024;
  */
 export const DECOMPRESS_SYNC_LIMIT: number = 16 * 1024;
 const ZSTD_DECOMPRESS_SYNC_LIMIT = 64 * 1024;
+/**
+ * Most output a synchronous decompression may produce (1 MiB: about 0.2 ms of inflate, 6 ms
+ * of brotli, whose decoder's set-up dominates); a message that inflates further is finished
+ * on the thread pool. This, not the input size, bounds how long the event loop is held.
+ */
+export const SYNC_OUTPUT_BUDGET: number = 1024 * 1024;
+/**
+ * Synchronous decompression time allowed per turn of the event loop, across all channels:
+ * once spent, further decompressions in that turn go to the pool. Twenty bombs arriving on
+ * twenty sockets in one turn would otherwise each take their few milliseconds back to back
+ * (a brotli decoder set up for a large window costs ~5 ms before any output).
+ */
+export const SYNC_TIME_PER_TURN_MS = 2;
+
+const syncTurn = { spentMs: 0, resetting: false };
+function spend(ms: number): void {
+  syncTurn.spentMs += ms;
+  if (syncTurn.resetting) return;
+  syncTurn.resetting = true;
+  setImmediate(() => {
+    syncTurn.spentMs = 0;
+    syncTurn.resetting = false;
+  }).unref();
+}
 
 const ASYNC_CHUNK = 1024 * 1024;
 
-/** Shared limit on concurrent thread-pool zlib calls across all channels. */
-export const zlibLimiter: Limiter = new Limiter(4);
+/**
+ * Shared limit on concurrent thread-pool zlib calls across all channels: at most 4, and one
+ * core fewer than the machine has, so that pool work (a bomb inflating to the cap takes
+ * ~200 ms of CPU) never takes every core from the event loop.
+ */
+export const zlibLimiter: Limiter = new Limiter(
+  Math.max(1, Math.min(4, availableParallelism() - 1)),
+);
 
 type Options = zlib.ZlibOptions & zlib.BrotliOptions & zlib.ZstdOptions;
 type Call = (data: Uint8Array, options: Options) => Buffer;
@@ -175,11 +206,22 @@ export function decompressSoon(
   const call = calls[algorithm];
   // zlib cannot produce a Buffer beyond buffer.constants.MAX_LENGTH anyway.
   const cap = Math.max(1, Math.min(maxOutputLength, MAX_OUTPUT));
-  if (data.length <= (algorithm === 'zstd' ? ZSTD_DECOMPRESS_SYNC_LIMIT : DECOMPRESS_SYNC_LIMIT)) {
+  const small =
+    data.length <= (algorithm === 'zstd' ? ZSTD_DECOMPRESS_SYNC_LIMIT : DECOMPRESS_SYNC_LIMIT);
+  if (small && syncTurn.spentMs < SYNC_TIME_PER_TURN_MS) {
+    // Synchronously only up to an output budget: what holds the event loop is the output
+    // produced, not the input read (a 1.6 KB brotli bomb inflates to 64 MiB in ~200 ms).
+    // Past the budget the work is redone on the pool, where it may run to the cap.
+    const budget = Math.min(cap, SYNC_OUTPUT_BUDGET);
+    const started = performance.now();
     try {
-      return call.decompress(data, { maxOutputLength: cap });
+      return call.decompress(data, { maxOutputLength: budget });
     } catch (cause) {
-      throw decompressionError(cause, algorithm, maxOutputLength);
+      const overBudget = (cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      if (!overBudget || budget === cap)
+        throw decompressionError(cause, algorithm, maxOutputLength);
+    } finally {
+      spend(performance.now() - started);
     }
   }
   // Output chunks sized to the likely output: fewer of them for large messages, no 1 MiB

@@ -49,13 +49,23 @@ async function feed(bytes: Uint8Array, splits: number[]): Promise<number> {
 
 const splits = fc.array(fc.nat(), { maxLength: 20 });
 
+// A fixed seed, so `npm test` runs the same cases every time; `FUZZ_RUNS=100000` runs longer
+// (and then without the time limit).
+const SEED = 0x51_1c_e0;
+const FUZZ_RUNS = process.env.FUZZ_RUNS === undefined ? undefined : Number(process.env.FUZZ_RUNS);
+function budget(numRuns: number, ms: number): fc.Parameters<unknown> {
+  return FUZZ_RUNS === undefined
+    ? { seed: SEED, numRuns, interruptAfterTimeLimit: ms }
+    : { seed: SEED, numRuns: FUZZ_RUNS };
+}
+
 describe('receiver fuzzing', () => {
   it('random bytes in random splits end in messages or a typed error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), splits, async (bytes, cuts) => {
         await feed(bytes, cuts);
       }),
-      { numRuns: 2000, interruptAfterTimeLimit: 8000 },
+      budget(2000, 8000),
     );
   });
 
@@ -73,7 +83,7 @@ describe('receiver fuzzing', () => {
           await feed(Buffer.concat([header, body]), cuts);
         },
       ),
-      { numRuns: 2000, interruptAfterTimeLimit: 8000 },
+      budget(2000, 8000),
     );
   });
 
@@ -97,7 +107,7 @@ describe('receiver fuzzing', () => {
           await feed(copy, cuts);
         },
       ),
-      { numRuns: 1500, interruptAfterTimeLimit: 8000 },
+      budget(1500, 8000),
     );
   });
 
@@ -107,7 +117,7 @@ describe('receiver fuzzing', () => {
       fc.asyncProperty(splits, async (cuts) => {
         expect(await feed(wire, cuts)).toBe(4);
       }),
-      { numRuns: 300, interruptAfterTimeLimit: 4000 },
+      budget(300, 4000),
     );
   });
 });
@@ -152,7 +162,7 @@ describe('receiver fuzzing through a Channel over a stream pair', () => {
           }
         },
       ),
-      { numRuns: 300, interruptAfterTimeLimit: 8000 },
+      budget(300, 8000),
     );
   });
 });

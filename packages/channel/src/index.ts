@@ -36,6 +36,8 @@ export {
   compress,
   compressSync,
   decompress,
+  SYNC_OUTPUT_BUDGET,
+  SYNC_TIME_PER_TURN_MS,
 } from './compression.js';
 export { type CompressionOptions, compressionLayer } from './compression-layer.js';
 export {
