@@ -1,11 +1,15 @@
-// The http.Agent that makes dockerode's own requests go over an engine's `connect()`: each
-// request gets a connection of its own (no keep-alive pool: an idle SSH or TLS connection
-// must not keep the caller's process alive). node:http is loaded only when an engine is
-// resolved, not when the package is imported.
+// The http.Agent that makes dockerode's own requests go over an engine's `connect()`. Plain
+// sockets get a connection per request. A connection that is slow to open (ssh://: a login
+// and a remote `docker system dial-stdio`, ~0.5 s) is kept for the next request, and closed
+// after `SLOW_IDLE_MS` without one: it cannot be unref'd, so that bounds how long it keeps
+// the caller's process alive. node:http is loaded only when an engine is resolved.
 import type { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EngineConnector } from './connector.js';
 import { toDuplex } from './duplex.js';
+
+/** How long an idle slow connection (ssh://) is kept for the next request, in ms. */
+export const SLOW_IDLE_MS = 1000;
 
 /** An agent whose every connection comes from `connector.connect()`. */
 export async function agentFor(connector: EngineConnector): Promise<Agent> {
@@ -22,5 +26,6 @@ export async function agentFor(connector: EngineConnector): Promise<Agent> {
       return undefined;
     }
   }
-  return new ConnectAgent({ keepAlive: false });
+  const slow = connector.netTarget === undefined && !connector.address.startsWith('tcp://');
+  return new ConnectAgent(slow ? { keepAlive: true, timeout: SLOW_IDLE_MS } : { keepAlive: false });
 }

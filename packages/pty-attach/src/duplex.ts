@@ -49,9 +49,28 @@ export function toDuplex(connection: Duplex | ByteStream): Duplex {
 }
 
 // node:http calls these on a connection; a Duplex that is not a net.Socket lacks them.
+// `setTimeout` is real (an idle timer emitting 'timeout'): the keep-alive agent closes an
+// idle pooled connection with it.
 function withSocketMethods(d: Duplex): Duplex {
   const s = d as Duplex & Record<string, unknown>;
-  for (const name of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) {
+  if (typeof s.setTimeout !== 'function') {
+    let timer: NodeJS.Timeout | undefined;
+    let idleMs = 0;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = idleMs > 0 ? setTimeout(() => d.emit('timeout'), idleMs) : undefined;
+    };
+    d.on('data', () => timer && arm());
+    d.once('close', () => clearTimeout(timer));
+    s.setTimeout = (ms: number, callback?: () => void) => {
+      idleMs = ms;
+      if (callback) d.once('timeout', callback);
+      arm();
+      return d;
+    };
+    s.timeout = 0;
+  }
+  for (const name of ['setNoDelay', 'setKeepAlive', 'ref', 'unref']) {
     if (typeof s[name] !== 'function') s[name] = () => d;
   }
   return d;

@@ -11,15 +11,17 @@ export interface TestEngine {
   engine: RealPart<Engine>;
   /** The environment that selects it (for a child process such as the PTY fixture). */
   env: Record<string, string>;
+  /** resolveEngine options besides the environment (the SSH login). */
+  options: { ssh?: { knownHosts: string; privateKeyPath: string } };
 }
 
 async function fromEnv(
   part: RealPart<{ env: Record<string, string> }>,
-  extra: Record<string, unknown> = {},
-): Promise<{ engine: RealPart<Engine>; env: Record<string, string> }> {
-  if (!part.available) return { engine: part, env: {} };
-  const engine = await resolveEngine({ env: part.value.env, ...extra });
-  return { engine: { available: true, value: engine }, env: part.value.env };
+  options: TestEngine['options'] = {},
+): Promise<Omit<TestEngine, 'name'>> {
+  if (!part.available) return { engine: part, env: {}, options };
+  const engine = await resolveEngine({ env: part.value.env, ...options });
+  return { engine: { available: true, value: engine }, env: part.value.env, options };
 }
 
 /** The engine on the default Unix socket. */
