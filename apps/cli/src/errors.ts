@@ -87,6 +87,50 @@ function engineHint(status: number, message: string): string | undefined {
   return undefined;
 }
 
+/** The code of the Node error under a ConnectError (EADDRINUSE, ECONNREFUSED, …). */
+function systemCode(e: ErrorLike): string | undefined {
+  const cause = e.cause as ErrorLike | undefined;
+  if (cause && typeof cause === 'object' && typeof cause.code === 'string') return cause.code;
+  return /\b(E[A-Z]{3,})\b/.exec(e.message ?? '')?.[1];
+}
+
+const REASONS: Record<string, [string, string | undefined]> = {
+  EADDRINUSE: ['address already in use', 'pick another port, or port 0 for a free one'],
+  ECONNREFUSED: ['connection refused', 'is a sluice serve listening there?'],
+  ENOENT: ['no such socket', 'is a sluice serve listening there?'],
+  EACCES: ['permission denied', undefined],
+  EADDRNOTAVAIL: [
+    'address not available on this machine',
+    'listen on an address of this machine, or 0.0.0.0',
+  ],
+  ENOTFOUND: ['host name not found', 'check the host name'],
+  EHOSTUNREACH: ['host unreachable', undefined],
+  ETIMEDOUT: ['timed out', 'is the peer reachable?'],
+};
+
+function connectLine(e: ErrorLike, message: string, docker: boolean): string {
+  if (docker) {
+    return join(
+      `cannot connect to the Docker engine: ${message}`,
+      'is it running? Choose one with --host, DOCKER_HOST or --context',
+    );
+  }
+  if (
+    /unsupported scheme|not a URL|no port|no host|absolute path|needs a certificate/.test(message)
+  ) {
+    return join(message, "see 'sluice serve --help' and 'sluice connect --help' for the URL forms");
+  }
+  const code = systemCode(e);
+  const reason = code === undefined ? undefined : REASONS[code];
+  if (reason === undefined) return join(message, 'check the URL and that the peer is reachable');
+  // Node's words repeat themselves ("ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1"): the
+  // target in the message, then the reason in plain words.
+  const target = /\(([^)]+)\)/.exec(message)?.[1];
+  const listening = e.syscall === 'listen' || /\blisten\b/.test(message);
+  const what = listening ? 'cannot listen on' : 'cannot connect to';
+  return join(`${what} ${target ?? 'the peer'}: ${reason[0]}`, reason[1]);
+}
+
 /** Turns any error into the line to print and the exit code, for `command`. */
 export function describeError(error: unknown, command: string): Described {
   const failure = command === 'run' ? USAGE_EXIT_CODE : 1;
@@ -111,15 +155,7 @@ export function describeError(error: unknown, command: string): Described {
   }
   switch (e.code) {
     case 'ERR_SLUICE_CONNECT':
-      return {
-        line: docker
-          ? join(
-              `cannot connect to the Docker engine: ${message}`,
-              'is it running? Choose one with --host, DOCKER_HOST or --context',
-            )
-          : join(message, 'check the URL and that the peer is listening'),
-        exitCode: failure,
-      };
+      return { line: connectLine(e, message, docker), exitCode: failure };
     case 'ERR_SLUICE_ENCRYPTION':
       if (e.reason === 'bad-key') {
         return {

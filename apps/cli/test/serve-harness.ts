@@ -1,0 +1,108 @@
+// `sluice serve` as a background process for tests: started, its printed address read, and
+// stopped (by its own pid) when the test is done.
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SLUICE } from './harness.js';
+
+/** A running `sluice serve`. */
+export interface Served {
+  /** The address it printed. */
+  url: string;
+  /** What it wrote to stderr so far. */
+  stderr: () => string;
+  /** Stops it. */
+  stop: () => Promise<void>;
+}
+
+/** Starts `sluice serve args…` and resolves once it prints where it listens. */
+export function serve(args: string[]): Promise<Served> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SLUICE, 'serve', ...args]);
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (c: Buffer): void => {
+      out += c.toString();
+      const m = /^listening on (\S+)\n/.exec(out);
+      if (!m) return;
+      child.stdout.off('data', onData);
+      resolve({
+        url: m[1] as string,
+        stderr: () => err,
+        stop: async () => {
+          child.kill();
+          await exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.once('close', (code) => reject(new Error(`sluice serve exited with ${code}: ${err}`)));
+  });
+}
+
+/** A CA and a certificate for 127.0.0.1 signed by it, made with openssl in `dir`. */
+export function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const ca = join(dir, 'ca.pem');
+  const caKey = join(dir, 'ca-key.pem');
+  const key = join(dir, 'key.pem');
+  const csr = join(dir, 'req.csr');
+  const cert = join(dir, 'cert.pem');
+  const ext = join(dir, 'ext.cnf');
+  const openssl = (args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    ca,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=sluice test CA',
+  ]);
+  openssl([
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    csr,
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  writeFileSync(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-extfile',
+    ext,
+  ]);
+  return { ca, cert, key };
+}
