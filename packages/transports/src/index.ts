@@ -16,12 +16,30 @@
  * ```
  * @packageDocumentation
  */
+// The error family every function here rejects with, from stream-core, so that a user of
+// transports alone can catch them without a second import.
+export {
+  AuthenticationError,
+  BufferOverflowError,
+  ConnectError,
+  ConnectionLostError,
+  ProtocolError,
+  StreamClosedError,
+  StreamError,
+  TimeoutError,
+} from '@sluice/stream-core';
 export { type ErrorPhase, toStreamError } from './errors-map.js';
 export type { StreamListener } from './listener.js';
 export type { PairHooks } from './pair-duplex.js';
 export { PipeStream, type PipeStreamOptions } from './pipe.js';
 export {
+  createPipeStream,
   createSocketStream,
+  createSslStream,
+  createUnixStream,
+} from './seed.js';
+export {
+  connectTcp,
   DEFAULT_CONNECT_TIMEOUT_MS,
   type KeepAliveOptions,
   listenTcp,
@@ -32,6 +50,7 @@ export {
   type TcpListenOptions,
 } from './socket.js';
 export {
+  connectSsh,
   connectSshTunnel,
   parseSshUrl,
   type SshConnectOptions,
@@ -46,33 +65,39 @@ export {
   SshExecStream,
   type SshExitStatus,
 } from './ssh-exec.js';
+export type { TransportStreamOptions } from './stream-options.js';
 export {
-  createPipeStream,
   type ExitStatus,
   type SubprocessOptions,
   SubprocessStream,
+  spawnStream,
 } from './subprocess.js';
 export {
-  createSslStream,
+  connectTls,
   listenTls,
+  type TlsClientOptions,
   type TlsConnectOptions,
   type TlsCredentials,
   type TlsListenOptions,
   TlsStream,
 } from './tls.js';
 export {
-  createUnixStream,
+  connectUnix,
   listenUnix,
   type UnixConnectOptions,
   type UnixListenOptions,
 } from './unix.js';
 export {
   type ConnectOptions,
+  type ConnectOptionsFor,
   connect,
   type ListenOptions,
+  type ListenOptionsFor,
   listen,
+  type SecureWebSocketUrlListenOptions,
   splitCommand,
   unixPath,
+  type WebSocketUrlListenOptions,
 } from './url.js';
 export {
   decodeUrlPart,

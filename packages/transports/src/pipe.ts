@@ -2,16 +2,22 @@
 // a connected in-process pair, and the process's own stdin/stdout.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Stream } from '@sluice/stream-core';
+import { checkOptions, type OptionNames, STREAM_OPTION_NAMES } from './option-names.js';
 import { PairDuplex, type PairHooks } from './pair-duplex.js';
-import { type IdleTimeouts, watchIdle } from './watchdog.js';
+import { streamCoreOptions, type TransportStreamOptions } from './stream-options.js';
+import { watchIdle } from './watchdog.js';
 
 /** Options of a PipeStream. */
-export interface PipeStreamOptions extends IdleTimeouts {
-  /** Upper bound of each stream-core buffer, in bytes (default MAX_BUFFER_SIZE, 1 MiB). */
-  maxBufferSize?: number;
+export interface PipeStreamOptions extends TransportStreamOptions {
   /** What ending and destroying do to the two halves (see `PairHooks`). */
   hooks?: PairHooks;
 }
+
+/** The names of `PipeStreamOptions`. */
+export const PIPE_OPTION_NAMES: OptionNames<PipeStreamOptions> = {
+  ...STREAM_OPTION_NAMES,
+  hooks: true,
+};
 
 /** A Stream reading from `input` and writing to `output`. */
 export class PipeStream extends Stream {
@@ -21,11 +27,9 @@ export class PipeStream extends Stream {
   readonly output: Writable;
 
   constructor(input: Readable, output: Writable, options: PipeStreamOptions = {}) {
+    checkOptions('PipeStream', options, PIPE_OPTION_NAMES);
     const duplex = new PairDuplex(input, output, options.hooks);
-    super(
-      duplex,
-      options.maxBufferSize === undefined ? {} : { maxBufferSize: options.maxBufferSize },
-    );
+    super(duplex, streamCoreOptions(options));
     this.input = input;
     this.output = output;
     watchIdle(this, duplex, options);

@@ -6,8 +6,9 @@ import { type ByteStream, type NodeBackedStream, Pump } from '@sluice/stream-cor
 import { afterAll, describe, expect, it } from 'vitest';
 import { portOf } from './compliance/ports.js';
 import type { StreamListener } from './listener.js';
+import { createUnixStream } from './seed.js';
 import { listenTcp, SocketStream } from './socket.js';
-import { createUnixStream, listenUnix } from './unix.js';
+import { listenUnix } from './unix.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-reads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

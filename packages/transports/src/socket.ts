@@ -12,8 +12,10 @@ import { openConnected } from './connecting.js';
 import { toStreamError } from './errors-map.js';
 import type { StreamListener } from './listener.js';
 import { boundPort, listenAt, NetListener } from './net-listener.js';
+import { checkOptions, type OptionNames, STREAM_OPTION_NAMES } from './option-names.js';
 import { readThroughOnread } from './socket-reads.js';
-import { type IdleTimeouts, watchIdle } from './watchdog.js';
+import type { TransportStreamOptions } from './stream-options.js';
+import { watchIdle } from './watchdog.js';
 
 /** TCP keepalive probes. */
 export interface KeepAliveOptions {
@@ -26,10 +28,7 @@ export interface KeepAliveOptions {
 }
 
 /** What every socket stream (tcp, tls, unix) can be told. */
-export interface SocketStreamOptions extends IdleTimeouts {
-  /** Upper bound of each stream-core buffer, in bytes (default MAX_BUFFER_SIZE, 1 MiB). */
-  maxBufferSize?: number;
-}
+export interface SocketStreamOptions extends TransportStreamOptions {}
 
 /** Options of `SocketStream.connect`. */
 export interface TcpConnectOptions extends SocketStreamOptions {
@@ -64,6 +63,29 @@ export interface TcpListenOptions extends SocketStreamOptions {
   /** TCP_NODELAY on accepted connections (default true). */
   nodelay?: boolean;
 }
+
+/** The names of `TcpConnectOptions`. */
+export const TCP_CONNECT_OPTION_NAMES: OptionNames<TcpConnectOptions> = {
+  ...STREAM_OPTION_NAMES,
+  ipv6: true,
+  keepalive: true,
+  nodelay: true,
+  timeoutMs: true,
+  signal: true,
+  localAddress: true,
+  lookup: true,
+};
+
+/** The names of `TcpListenOptions`. */
+export const TCP_LISTEN_OPTION_NAMES: OptionNames<TcpListenOptions> = {
+  ...STREAM_OPTION_NAMES,
+  port: true,
+  host: true,
+  ipv6Only: true,
+  backlog: true,
+  keepalive: true,
+  nodelay: true,
+};
 
 /** Default connect timeout, in ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -137,50 +159,48 @@ export class SocketStream extends Stream {
     watchIdle(this, socket, options);
   }
 
-  /** Connects over TCP to `host:port`. Rejects with `ConnectError` or `TimeoutError`. */
-  static async connect(
-    host: string,
-    port: number,
-    options: TcpConnectOptions = {},
-  ): Promise<SocketStream> {
-    const target = `tcp://${hostPort(host, port)}`;
-    const family = options.ipv6 === true ? 6 : options.ipv6 === false ? 4 : 0;
-    const reads = new SocketReads();
-    const socket = await openConnected(
-      () =>
-        netConnect({
-          host,
-          port,
-          family,
-          autoSelectFamily: family === 0,
-          allowHalfOpen: true,
-          onread: reads.onread,
-          ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-          ...(options.lookup ? { lookup: options.lookup } : {}),
-        }),
-      {
-        event: 'connect',
-        timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-        signal: options.signal,
-        target,
-      },
-    );
-    tuneSocket(socket, options);
-    return new SocketStream(socket, { ...options, reads });
+  /** Connects over TCP to `host:port` (the same as `connectTcp`). */
+  static connect(host: string, port: number, options?: TcpConnectOptions): Promise<SocketStream> {
+    return connectTcp(host, port, options);
   }
 }
 
-/** Connects over TCP (the seed's `create_socket_stream`). */
-export function createSocketStream(
+/** Connects over TCP to `host:port`. Rejects with `ConnectError` or `TimeoutError`. */
+export async function connectTcp(
   host: string,
   port: number,
-  options?: TcpConnectOptions,
+  options: TcpConnectOptions = {},
 ): Promise<SocketStream> {
-  return SocketStream.connect(host, port, options);
+  checkOptions('connectTcp', options, TCP_CONNECT_OPTION_NAMES);
+  const target = `tcp://${hostPort(host, port)}`;
+  const family = options.ipv6 === true ? 6 : options.ipv6 === false ? 4 : 0;
+  const reads = new SocketReads();
+  const socket = await openConnected(
+    () =>
+      netConnect({
+        host,
+        port,
+        family,
+        autoSelectFamily: family === 0,
+        allowHalfOpen: true,
+        onread: reads.onread,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        ...(options.lookup ? { lookup: options.lookup } : {}),
+      }),
+    {
+      event: 'connect',
+      timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      signal: options.signal,
+      target,
+    },
+  );
+  tuneSocket(socket, options);
+  return new SocketStream(socket, { ...options, reads });
 }
 
 /** Listens for TCP connections; each accepted one is a `SocketStream`. */
 export async function listenTcp(options: TcpListenOptions = {}): Promise<StreamListener> {
+  checkOptions('listenTcp', options, TCP_LISTEN_OPTION_NAMES);
   const host = options.host ?? '127.0.0.1';
   // Paused: nothing is read before the socket is moved to `onread` reads (socket-reads.ts).
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });

@@ -14,11 +14,12 @@ import {
   preferredHostKeyAlgorithms,
 } from './known-hosts.js';
 import { loadSsh2 } from './lazy.js';
+import { type OptionNames, STREAM_OPTION_NAMES } from './option-names.js';
+import type { TransportStreamOptions } from './stream-options.js';
 import { traceError } from './trace.js';
-import type { IdleTimeouts } from './watchdog.js';
 
 /** How to reach, trust and log in to an SSH server. */
-export interface SshConnectOptions extends IdleTimeouts {
+export interface SshConnectOptions extends TransportStreamOptions {
   /** The SSH server. */
   host: string;
   /** Its port. Default 22. */
@@ -45,9 +46,25 @@ export interface SshConnectOptions extends IdleTimeouts {
   keepaliveIntervalMs?: number;
   /** Aborts the connect. */
   signal?: AbortSignal;
-  /** Upper bound of each stream-core buffer, in bytes (default MAX_BUFFER_SIZE). */
-  maxBufferSize?: number;
 }
+
+/** The names of `SshConnectOptions`. */
+export const SSH_CONNECT_OPTION_NAMES: OptionNames<SshConnectOptions> = {
+  ...STREAM_OPTION_NAMES,
+  host: true,
+  port: true,
+  username: true,
+  privateKey: true,
+  passphrase: true,
+  password: true,
+  agent: true,
+  knownHosts: true,
+  hostFingerprint: true,
+  acceptUnknownHostKey: true,
+  readyTimeoutMs: true,
+  keepaliveIntervalMs: true,
+  signal: true,
+};
 
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 

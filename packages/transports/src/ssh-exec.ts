@@ -3,8 +3,15 @@
 // Docker engine the way the Docker CLI does.
 import { ConnectError, Stream } from '@sluice/stream-core';
 import type { Client, ClientChannel } from 'ssh2';
-import { openSshChannel, type SshConnectOptions, sshWhere } from './ssh-client.js';
+import { checkOptions, type OptionNames } from './option-names.js';
+import {
+  openSshChannel,
+  SSH_CONNECT_OPTION_NAMES,
+  type SshConnectOptions,
+  sshWhere,
+} from './ssh-client.js';
 import { SshExecDuplex } from './ssh-exec-duplex.js';
+import { streamCoreOptions } from './stream-options.js';
 import { watchIdle } from './watchdog.js';
 
 export { SshCommandError, type SshExitStatus } from './ssh-exec-duplex.js';
@@ -17,6 +24,13 @@ export interface SshExecOptions extends SshConnectOptions {
   stderrTail?: number;
 }
 
+/** The names of `SshExecOptions`. */
+export const SSH_EXEC_OPTION_NAMES: OptionNames<SshExecOptions> = {
+  ...SSH_CONNECT_OPTION_NAMES,
+  command: true,
+  stderrTail: true,
+};
+
 const DEFAULT_STDERR_TAIL = 8192;
 
 /** A Stream to a command run over SSH; closing it closes the channel and the connection. */
@@ -28,10 +42,7 @@ export class SshExecStream extends Stream {
   readonly #duplex: SshExecDuplex;
 
   constructor(duplex: SshExecDuplex, options: SshExecOptions) {
-    super(
-      duplex,
-      options.maxBufferSize === undefined ? {} : { maxBufferSize: options.maxBufferSize },
-    );
+    super(duplex, streamCoreOptions(options));
     this.#duplex = duplex;
     this.client = duplex.client;
     this.channel = duplex.channel;
@@ -57,6 +68,7 @@ export class SshExecStream extends Stream {
  * one that fails later with `ConnectionLostError`.
  */
 export async function connectSshExec(options: SshExecOptions): Promise<SshExecStream> {
+  checkOptions('connectSshExec', options, SSH_EXEC_OPTION_NAMES);
   if (typeof options.command !== 'string' || options.command.trim() === '') {
     throw new TypeError('connectSshExec: command must be a non-empty string');
   }

@@ -1,7 +1,7 @@
 import { ConnectError, ConnectionLostError } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
 import { runComplianceSuite } from './compliance/index.js';
-import { createPipeStream } from './subprocess.js';
+import { createPipeStream } from './seed.js';
 
 // `cat` echoes what it reads: the fixture has no server side, the peer is the child itself.
 runComplianceSuite(
@@ -90,8 +90,9 @@ describe('createPipeStream', () => {
     expect((await stream.exited).signal).toBe('SIGKILL');
   });
 
-  it('an empty command line or a missing program is a ConnectError', async () => {
-    await expect(createPipeStream([])).rejects.toBeInstanceOf(ConnectError);
+  it('an empty command line is a TypeError, a missing program a ConnectError', async () => {
+    await expect(createPipeStream([])).rejects.toBeInstanceOf(TypeError);
+    await expect(createPipeStream(['/nonexistent/x'])).rejects.toBeInstanceOf(ConnectError);
     await expect(createPipeStream(['/nonexistent/x'])).rejects.toThrow(/cannot start/);
   });
 });

@@ -1,27 +1,35 @@
-// createPipeStream: a child process's stdin/stdout as a Stream (the seed's
+// spawnStream: a child process's stdin/stdout as a Stream (the seed's
 // `create_pipe_stream`). Its stderr is surfaced (a live Readable, and its tail in error
 // messages), its exit is awaitable, and closing the stream ends stdin, then terminates and
 // reaps the child if it does not exit by itself.
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { ConnectError, ConnectionLostError } from '@sluice/stream-core';
+import { checkOptions, type OptionNames, STREAM_OPTION_NAMES } from './option-names.js';
 import { PipeStream } from './pipe.js';
+import type { TransportStreamOptions } from './stream-options.js';
 import { traceError } from './trace.js';
-import type { IdleTimeouts } from './watchdog.js';
 
-/** Options of `createPipeStream`. */
-export interface SubprocessOptions extends IdleTimeouts {
+/** Options of `spawnStream`. */
+export interface SubprocessOptions extends TransportStreamOptions {
   /** Working directory of the child. */
   cwd?: string;
   /** Environment of the child (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** How long `close()` waits for the child to exit after its stdin ends, in ms (default 2000). */
   exitGraceMs?: number;
-  /** How many bytes of stderr to keep for error messages (default 8192). */
+  /** How many characters of stderr to keep for error messages (default 8192). */
   stderrTail?: number;
-  /** Upper bound of each stream-core buffer, in bytes (default MAX_BUFFER_SIZE, 1 MiB). */
-  maxBufferSize?: number;
 }
+
+/** The names of `SubprocessOptions`. */
+export const SUBPROCESS_OPTION_NAMES: OptionNames<SubprocessOptions> = {
+  ...STREAM_OPTION_NAMES,
+  cwd: true,
+  env: true,
+  exitGraceMs: true,
+  stderrTail: true,
+};
 
 /** How a child ended: its exit code, or the signal that killed it. */
 export interface ExitStatus {
@@ -146,12 +154,16 @@ export class SubprocessStream extends PipeStream {
  * Starts `cmdArgs[0]` with the rest as its arguments (no shell) and speaks over its
  * stdin/stdout. Rejects with `ConnectError` when it cannot be started.
  */
-export async function createPipeStream(
+export async function spawnStream(
   cmdArgs: readonly string[],
   options: SubprocessOptions = {},
 ): Promise<SubprocessStream> {
+  checkOptions('spawnStream', options, SUBPROCESS_OPTION_NAMES);
+  if (!Array.isArray(cmdArgs) || cmdArgs.some((arg) => typeof arg !== 'string')) {
+    throw new TypeError('spawnStream: cmdArgs must be an array of strings');
+  }
   const [command, ...args] = cmdArgs;
-  if (!command) throw new ConnectError('createPipeStream needs a command (cmdArgs is empty)');
+  if (!command) throw new TypeError('spawnStream needs a command (cmdArgs is empty)');
   const child = spawn(command, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),

@@ -5,7 +5,8 @@ import { expect, it } from 'vitest';
 import { makeCa } from './compliance/certs.js';
 import { silentClients } from './compliance/silent-clients.js';
 import { within } from './compliance/within.js';
-import { createSslStream, listenTls } from './tls.js';
+import { createSslStream } from './seed.js';
+import { listenTls } from './tls.js';
 
 it('drops 300 silent clients of a TLS listener after its 1 s handshake timeout', async () => {
   const ca = await makeCa();

@@ -7,14 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type CertAndKey, makeCa, type TestCa } from './compliance/certs.js';
 import { runComplianceSuite } from './compliance/index.js';
 import { freePort, portOf } from './compliance/ports.js';
+import { createSslStream } from './seed.js';
 import { listenTcp } from './socket.js';
-import {
-  createSslStream,
-  listenTls,
-  type TlsConnectOptions,
-  type TlsListenOptions,
-  type TlsStream,
-} from './tls.js';
+import { listenTls, type TlsConnectOptions, type TlsListenOptions, type TlsStream } from './tls.js';
 
 let ca: TestCa;
 let serverCert: CertAndKey;

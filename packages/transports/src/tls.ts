@@ -4,59 +4,51 @@
 import { isIP } from 'node:net';
 import {
   type ConnectionOptions,
-  checkServerIdentity,
   createServer,
   type PeerCertificate,
-  type SecureContextOptions,
   type TLSSocket,
   connect as tlsConnect,
 } from 'node:tls';
-import { AuthenticationError } from '@sluice/stream-core';
 import { openConnected } from './connecting.js';
 import type { StreamListener } from './listener.js';
 import { boundPort, listenAt, NetListener } from './net-listener.js';
+import { checkOptions, type OptionNames } from './option-names.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   hostPort,
   type KeepAliveOptions,
   SocketStream,
   type SocketStreamOptions,
+  TCP_CONNECT_OPTION_NAMES,
   type TcpConnectOptions,
   tuneSocket,
 } from './socket.js';
+import {
+  checkPins,
+  credentials,
+  identityCheck,
+  pinsOf,
+  TLS_CLIENT_OPTION_NAMES,
+  TLS_CREDENTIAL_NAMES,
+  type TlsClientOptions,
+  type TlsCredentials,
+  withSeedFiles,
+} from './tls-client.js';
 
-type Pem = string | Buffer;
+export type { TlsClientOptions, TlsCredentials } from './tls-client.js';
 
-/** Certificates and keys (PEM), as Node's `tls` takes them. */
-export interface TlsCredentials {
-  /** Private key (PEM) of `cert`. */
-  key?: Pem;
-  /** Certificate chain (PEM) presented to the peer. */
-  cert?: Pem;
-  /** Passphrase of `key`. */
-  passphrase?: string;
-  /** CAs to trust instead of the system's (PEM). */
-  ca?: Pem | Pem[];
-  /** PFX/PKCS#12 bundle instead of key and cert. */
-  pfx?: Pem;
-  /** Lowest TLS version to accept (default Node's, TLSv1.2). */
-  minVersion?: SecureContextOptions['minVersion'];
-}
-
-/** Options of `createSslStream`. */
-export interface TlsConnectOptions extends TcpConnectOptions, TlsCredentials {
-  /** Name to verify the certificate against and to send as SNI (default: the host). */
-  servername?: string;
-  /**
-   * Pin the server certificate by its SHA-256 fingerprint (`AB:CD:…`; colons and case do not
-   * matter), checked in addition to the CA chain and hostname.
-   */
-  fingerprint256?: string | string[];
+/** Options of `connectTls`. */
+export interface TlsConnectOptions extends TcpConnectOptions, TlsClientOptions {
   /** ALPN protocols to offer, most preferred first (e.g. `['h2', 'sluice/1']`). */
   alpnProtocols?: string[];
-  /** Verify the server's certificate chain and name. Default true; false is for tests only. */
-  rejectUnauthorized?: boolean;
 }
+
+/** The names of `TlsConnectOptions`. */
+export const TLS_CONNECT_OPTION_NAMES: OptionNames<TlsConnectOptions> = {
+  ...TCP_CONNECT_OPTION_NAMES,
+  ...TLS_CLIENT_OPTION_NAMES,
+  alpnProtocols: true,
+};
 
 /** Options of `listenTls`. */
 export interface TlsListenOptions extends SocketStreamOptions, TlsCredentials {
@@ -77,6 +69,22 @@ export interface TlsListenOptions extends SocketStreamOptions, TlsCredentials {
   /** TCP_NODELAY on accepted connections (default true). */
   nodelay?: boolean;
 }
+
+/** The names of `TlsListenOptions`. */
+export const TLS_LISTEN_OPTION_NAMES: OptionNames<TlsListenOptions> = {
+  readTimeoutMs: true,
+  writeTimeoutMs: true,
+  maxBufferSize: true,
+  ...TLS_CREDENTIAL_NAMES,
+  port: true,
+  host: true,
+  backlog: true,
+  requireClientCert: true,
+  alpnProtocols: true,
+  handshakeTimeoutMs: true,
+  keepalive: true,
+  nodelay: true,
+};
 
 /** A SocketStream over TLS, with what the handshake established. */
 export class TlsStream extends SocketStream {
@@ -99,34 +107,23 @@ export class TlsStream extends SocketStream {
   }
 }
 
-const normalizeFingerprint = (fp: string): string => fp.replace(/:/g, '').toUpperCase();
-
-function credentials(options: TlsCredentials): SecureContextOptions {
-  const out: SecureContextOptions = {};
-  if (options.key !== undefined) out.key = options.key;
-  if (options.cert !== undefined) out.cert = options.cert;
-  if (options.passphrase !== undefined) out.passphrase = options.passphrase;
-  if (options.ca !== undefined) out.ca = options.ca;
-  if (options.pfx !== undefined) out.pfx = options.pfx;
-  if (options.minVersion !== undefined) out.minVersion = options.minVersion;
-  return out;
-}
-
 /**
  * Connects over TLS (the seed's `create_ssl_stream`). The certificate chain and the host name
  * are verified by default. Rejects with `AuthenticationError` when the server is not accepted
  * (unknown CA, wrong name, pinned fingerprint mismatch), `ConnectError`, or `TimeoutError`
  * (covering the TCP connect and the handshake).
  */
-export async function createSslStream(
+export async function connectTls(
   host: string,
   port: number,
   options: TlsConnectOptions = {},
 ): Promise<TlsStream> {
+  checkOptions('connectTls', options, TLS_CONNECT_OPTION_NAMES);
+  const settings = await withSeedFiles('connectTls', options);
   const target = `tls://${hostPort(host, port)}`;
-  const family = options.ipv6 === true ? 6 : options.ipv6 === false ? 4 : 0;
-  const servername = options.servername ?? (isIP(host) ? undefined : host);
-  const pins = [options.fingerprint256 ?? []].flat().map(normalizeFingerprint);
+  const family = settings.ipv6 === true ? 6 : settings.ipv6 === false ? 4 : 0;
+  const servername = settings.servername ?? (isIP(host) ? undefined : host);
+  const pins = pinsOf(settings);
   // `family` and `autoSelectFamily` reach the TCP connect; Node's typings omit them here.
   const connectOptions: ConnectionOptions & {
     family: number;
@@ -138,42 +135,32 @@ export async function createSslStream(
     family,
     autoSelectFamily: family === 0,
     allowHalfOpen: true,
-    ...credentials(options),
-    ...(options.lookup ? { lookup: options.lookup } : {}),
+    ...credentials(settings),
+    ...(settings.lookup ? { lookup: settings.lookup } : {}),
     ...(servername ? { servername } : {}),
-    ...(options.alpnProtocols ? { ALPNProtocols: options.alpnProtocols } : {}),
-    rejectUnauthorized: options.rejectUnauthorized ?? true,
-    checkServerIdentity: (name, cert) => {
-      const mismatch = checkServerIdentity(name, cert);
-      if (mismatch) return mismatch;
-      if (pins.length && !pins.includes(normalizeFingerprint(cert.fingerprint256))) {
-        return new AuthenticationError(
-          `certificate fingerprint ${cert.fingerprint256} of ${target} is not the pinned one`,
-        );
-      }
-      return undefined;
-    },
+    ...(settings.alpnProtocols ? { ALPNProtocols: settings.alpnProtocols } : {}),
+    rejectUnauthorized: settings.rejectUnauthorized ?? true,
+    checkServerIdentity: identityCheck(pins, target),
   };
   const socket = await openConnected(() => tlsConnect(connectOptions), {
     event: 'secureConnect',
-    timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    signal: options.signal,
+    timeoutMs: settings.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    signal: settings.signal,
     target,
   });
   // checkServerIdentity only runs when the chain verified; pins must hold without it too.
-  if (
-    pins.length &&
-    !pins.includes(normalizeFingerprint(socket.getPeerCertificate().fingerprint256))
-  ) {
+  const pinFailure = checkPins(pins, socket.getPeerCertificate(), target);
+  if (pinFailure) {
     socket.destroy();
-    throw new AuthenticationError(`certificate fingerprint of ${target} is not the pinned one`);
+    throw pinFailure;
   }
-  tuneSocket(socket, options);
-  return new TlsStream(socket, options);
+  tuneSocket(socket, settings);
+  return new TlsStream(socket, settings);
 }
 
 /** Listens for TLS connections; each accepted one (after its handshake) is a `TlsStream`. */
 export async function listenTls(options: TlsListenOptions): Promise<StreamListener> {
+  checkOptions('listenTls', options, TLS_LISTEN_OPTION_NAMES);
   const host = options.host ?? '127.0.0.1';
   const requireClientCert = options.requireClientCert ?? false;
   const server = createServer({

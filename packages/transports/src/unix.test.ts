@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { ConnectError } from '@sluice/stream-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runComplianceSuite } from './compliance/index.js';
+import { createUnixStream } from './seed.js';
 import type { SocketStream } from './socket.js';
-import { createUnixStream, listenUnix } from './unix.js';
+import { listenUnix } from './unix.js';
 
 let dir: string;
 let counter = 0;

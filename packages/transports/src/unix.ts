@@ -7,6 +7,7 @@ import { ConnectError, SocketReads } from '@sluice/stream-core';
 import { openConnected } from './connecting.js';
 import type { StreamListener } from './listener.js';
 import { listenAt, NetListener } from './net-listener.js';
+import { checkOptions, type OptionNames, STREAM_OPTION_NAMES } from './option-names.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, SocketStream, type SocketStreamOptions } from './socket.js';
 import { readThroughOnread } from './socket-reads.js';
 
@@ -28,6 +29,21 @@ export interface UnixListenOptions extends SocketStreamOptions {
   mode?: number;
 }
 
+/** The names of `UnixConnectOptions`. */
+export const UNIX_CONNECT_OPTION_NAMES: OptionNames<UnixConnectOptions> = {
+  ...STREAM_OPTION_NAMES,
+  timeoutMs: true,
+  signal: true,
+};
+
+/** The names of `UnixListenOptions`. */
+export const UNIX_LISTEN_OPTION_NAMES: OptionNames<UnixListenOptions> = {
+  ...STREAM_OPTION_NAMES,
+  path: true,
+  backlog: true,
+  mode: true,
+};
+
 /** True for a Linux abstract socket name (`\0name`). */
 export const isAbstract = (path: string): boolean => path.startsWith('\0');
 
@@ -37,10 +53,11 @@ export function unixUrl(path: string): string {
 }
 
 /** Connects to a Unix domain socket (the seed's `create_unix_stream`). */
-export async function createUnixStream(
+export async function connectUnix(
   path: string,
   options: UnixConnectOptions = {},
 ): Promise<SocketStream> {
+  checkOptions('connectUnix', options, UNIX_CONNECT_OPTION_NAMES);
   const target = unixUrl(path);
   const reads = new SocketReads();
   const connect = () => netConnect({ path, allowHalfOpen: true, onread: reads.onread });
@@ -74,6 +91,7 @@ async function clearStaleSocket(path: string): Promise<void> {
 
 /** Listens on a Unix domain socket; each accepted connection is a `SocketStream`. */
 export async function listenUnix(options: UnixListenOptions): Promise<StreamListener> {
+  checkOptions('listenUnix', options, UNIX_LISTEN_OPTION_NAMES);
   const { path } = options;
   const target = unixUrl(path);
   if (!isAbstract(path)) await clearStaleSocket(path);

@@ -3,112 +3,120 @@
 // ws://, wss://, ssh://user@host[:port]/target-host:port and exec:command args.
 import { ConnectError, type NodeBackedStream } from '@sluice/stream-core';
 import type { StreamListener } from './listener.js';
-import { listenTcp, SocketStream, type TcpListenOptions } from './socket.js';
-import { type SshTunnelUrlOptions, TunneledSocketStream } from './ssh.js';
-import { createPipeStream, type SubprocessOptions } from './subprocess.js';
+import { connectTcp, listenTcp } from './socket.js';
+import { connectSsh } from './ssh.js';
+import { spawnStream } from './subprocess.js';
+import { connectTls, listenTls } from './tls.js';
+import { connectUnix, listenUnix } from './unix.js';
 import {
-  createSslStream,
-  listenTls,
-  type TlsConnectOptions,
-  type TlsListenOptions,
-} from './tls.js';
-import { createUnixStream, listenUnix, type UnixConnectOptions } from './unix.js';
+  CONNECT_NAMES,
+  type ConnectOptions,
+  type ConnectOptionsFor,
+  LISTEN_NAMES,
+  type ListenOptions,
+  type ListenOptionsFor,
+  optionsFor,
+} from './url-options.js';
 import { parseTransportUrl } from './url-parse.js';
-import {
-  connectWebSocket,
-  listenWebSocket,
-  type WebSocketConnectOptions,
-  type WebSocketListenOptions,
-} from './websocket.js';
+import { connectWebSocket } from './websocket-connect.js';
+import { listenWebSocket } from './websocket-listen.js';
 
-/** Options of `connect()`: those of the transport the URL names (others are ignored). */
-export type ConnectOptions = TlsConnectOptions &
-  UnixConnectOptions &
-  SubprocessOptions &
-  Omit<WebSocketConnectOptions, 'fingerprint256'> &
-  SshTunnelUrlOptions;
-
-/** Options of `listen()`: those of the transport the URL names (others are ignored). */
-export type ListenOptions = Omit<TcpListenOptions, 'host' | 'port'> &
-  Omit<TlsListenOptions, 'host' | 'port'> &
-  Omit<WebSocketListenOptions, 'host' | 'port' | 'path' | 'tls' | 'server'>;
+export type {
+  ConnectOptions,
+  ConnectOptionsFor,
+  ListenOptions,
+  ListenOptionsFor,
+  SecureWebSocketUrlListenOptions,
+  WebSocketUrlListenOptions,
+} from './url-options.js';
+export { splitCommand, unixPath } from './url-parse.js';
 
 const LISTEN_SCHEMES = 'tcp://, tls://, unix:///path, unix:@name, ws://, wss://';
 
-export { splitCommand, unixPath } from './url-parse.js';
-
 /**
- * Connects to what `url` names and resolves with a Stream. Rejects with `ConnectError` for a
- * URL it does not support (naming the ones it does) and with the transport's typed errors.
+ * Connects to what `url` names and resolves with a Stream. `options` are those of the URL's
+ * transport (typed per scheme for a literal URL). Rejects with `ConnectError` for a URL it
+ * does not support (naming the ones it does), with `TypeError` for an option that does not
+ * apply to the scheme, and with the transport's typed errors.
  */
-export async function connect(
-  url: string,
-  options: ConnectOptions = {},
+export async function connect<U extends string>(
+  url: U,
+  options: ConnectOptionsFor<U> = {} as ConnectOptionsFor<U>,
 ): Promise<NodeBackedStream> {
   const target = parseTransportUrl(url);
+  const given = optionsFor('connect', url, target.scheme, options, CONNECT_NAMES) as ConnectOptions;
   switch (target.scheme) {
     case 'tcp':
-      return SocketStream.connect(target.host, target.port ?? 0, options);
+      return connectTcp(target.host, target.port ?? 0, given);
     case 'tls':
-      return createSslStream(target.host, target.port ?? 0, options);
+      return connectTls(target.host, target.port ?? 0, given);
     case 'unix':
-      return createUnixStream(target.path, options);
+      return connectUnix(target.path, given);
     case 'ws':
-    case 'wss': {
-      const { fingerprint256, ...rest } = options;
-      const pin = Array.isArray(fingerprint256) ? fingerprint256[0] : fingerprint256;
-      return connectWebSocket(url, pin === undefined ? rest : { ...rest, fingerprint256: pin });
-    }
+    case 'wss':
+      return connectWebSocket(url, given);
     case 'ssh': {
-      const username = target.username || options.username;
+      const username = target.username || given.username;
       if (!username) throw new ConnectError(`${url}: no user name (ssh://user@host/...)`);
-      return TunneledSocketStream.connect({ ...options, ...target, username });
+      const { username: _, ...rest } = given;
+      return connectSsh({
+        ...rest,
+        host: target.host,
+        port: target.port,
+        target: target.target,
+        username,
+      });
     }
     case 'exec':
-      return createPipeStream(target.argv, options);
+      return spawnStream(target.argv, given);
   }
 }
 
 /**
  * Listens where `url` says and resolves with a StreamListener (port 0 or none: a free port;
- * the listener's `url` has the real one). tls:// needs `key` and `cert` in `options`.
+ * the listener's `url` has the real one). tls:// and wss:// need `cert` and `key` (or `pfx`).
  */
-export async function listen(url: string, options: ListenOptions = {}): Promise<StreamListener> {
+export async function listen<U extends string>(
+  url: U,
+  options: ListenOptionsFor<U> = {} as ListenOptionsFor<U>,
+): Promise<StreamListener> {
   const scheme = url.slice(0, url.indexOf(':') + 1).toLowerCase();
-  if (scheme === 'ssh:' || scheme === 'exec:') {
+  if (scheme === 'ssh:' || scheme === 'exec:' || !(scheme.slice(0, -1) in LISTEN_NAMES)) {
     throw new ConnectError(
       `cannot listen on ${JSON.stringify(url)}: unsupported scheme (supported: ${LISTEN_SCHEMES})`,
     );
   }
   const where = parseTransportUrl(url, false);
+  const given = optionsFor('listen', url, where.scheme, options, LISTEN_NAMES) as ListenOptions;
   switch (where.scheme) {
     case 'tcp':
-      return listenTcp({ ...options, host: where.host, port: where.port ?? 0 });
+      return listenTcp({ ...given, host: where.host, port: where.port ?? 0 });
     case 'tls':
-      if (options.cert === undefined && options.pfx === undefined) {
+      if (given.cert === undefined && given.pfx === undefined) {
         throw new ConnectError(`listening on ${url} needs a certificate: pass cert and key`);
       }
-      return listenTls({ ...options, host: where.host, port: where.port ?? 0 });
+      return listenTls({ ...given, host: where.host, port: where.port ?? 0 });
     case 'unix':
-      return listenUnix({ ...options, path: where.path });
+      return listenUnix({ ...given, path: where.path });
     case 'ws':
     case 'wss': {
-      const at = { ...options, host: where.host, port: where.port ?? 0, path: where.path };
+      const { key, cert, pfx, ca, passphrase, requireClientCert, ...ws } = given;
+      const at = { ...ws, host: where.host, port: where.port ?? 0, path: where.path };
       if (where.scheme === 'ws') return listenWebSocket(at);
-      if (options.cert === undefined && options.pfx === undefined) {
+      if (cert === undefined && pfx === undefined) {
         throw new ConnectError(`listening on ${url} needs a certificate: pass cert and key`);
       }
-      const requireClientCert = options.requireClientCert ?? false;
+      const required = requireClientCert ?? false;
       return listenWebSocket({
         ...at,
         tls: {
-          ...(options.key === undefined ? {} : { key: options.key }),
-          ...(options.cert === undefined ? {} : { cert: options.cert }),
-          ...(options.pfx === undefined ? {} : { pfx: options.pfx }),
-          ...(options.ca === undefined ? {} : { ca: options.ca }),
-          ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
-          requestCert: requireClientCert,
-          rejectUnauthorized: requireClientCert,
+          ...(key === undefined ? {} : { key }),
+          ...(cert === undefined ? {} : { cert }),
+          ...(pfx === undefined ? {} : { pfx }),
+          ...(ca === undefined ? {} : { ca }),
+          ...(passphrase === undefined ? {} : { passphrase }),
+          requestCert: required,
+          rejectUnauthorized: required,
         },
       });
     }

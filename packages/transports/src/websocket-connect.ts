@@ -1,6 +1,7 @@
 // The client side of WebSocket streams (ws:// and wss://) and `webSocketStream()` over a
 // socket someone else opened. `ws` is imported on the first connect, not at load.
-import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import {
   AuthenticationError,
   ConnectError,
@@ -12,6 +13,17 @@ import {
 import type { WebSocket } from 'ws';
 import { toStreamError } from './errors-map.js';
 import { loadWs } from './lazy.js';
+import { checkOptions, type OptionNames } from './option-names.js';
+import { streamCoreOptions } from './stream-options.js';
+import {
+  checkPins,
+  credentials,
+  identityCheck,
+  pinsOf,
+  TLS_CLIENT_OPTION_NAMES,
+  type TlsClientOptions,
+  withSeedFiles,
+} from './tls-client.js';
 import { traceError } from './trace.js';
 import { watchIdle } from './watchdog.js';
 import {
@@ -19,10 +31,11 @@ import {
   WebSocketDuplex,
   type WebSocketStreamOptions,
   WS_OPEN,
+  WS_STREAM_OPTION_NAMES,
 } from './websocket-duplex.js';
 
-/** Options of `connectWebSocket`. */
-export interface WebSocketConnectOptions extends WebSocketStreamOptions {
+/** Options of `connectWebSocket`: the stream's, the handshake's, and TLS for wss://. */
+export interface WebSocketConnectOptions extends WebSocketStreamOptions, TlsClientOptions {
   /** Time allowed for the TCP connect, TLS and the opening handshake, in ms. Default 30000. */
   timeoutMs?: number;
   /** Aborts the connect. */
@@ -33,23 +46,18 @@ export interface WebSocketConnectOptions extends WebSocketStreamOptions {
   headers?: Record<string, string>;
   /** Subprotocols to offer. */
   protocols?: string | string[];
-  /** CA certificates to trust for wss:// instead of the system's (PEM). */
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** Client certificate for mutual TLS (PEM). */
-  cert?: string | Buffer;
-  /** Private key of the client certificate (PEM). */
-  key?: string | Buffer;
-  /** Passphrase of `key`. */
-  passphrase?: string;
-  /** Name to verify the server certificate against (default: the URL's host). */
-  servername?: string;
-  /** Pin the server certificate: its SHA-256 fingerprint (`AB:CD:…`, colons optional). */
-  fingerprint256?: string;
-  /** Skip certificate verification. Dangerous; for tests against self-made servers only. */
-  rejectUnauthorized?: boolean;
-  /** Upper bound of each stream-core buffer, in bytes (default MAX_BUFFER_SIZE). */
-  maxBufferSize?: number;
 }
+
+/** The names of `WebSocketConnectOptions`. */
+export const WS_CONNECT_OPTION_NAMES: OptionNames<WebSocketConnectOptions> = {
+  ...WS_STREAM_OPTION_NAMES,
+  ...TLS_CLIENT_OPTION_NAMES,
+  timeoutMs: true,
+  signal: true,
+  maxPayload: true,
+  headers: true,
+  protocols: true,
+};
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -73,13 +81,6 @@ function mapConnectError(url: string, error: Error): StreamError {
   return toStreamError(error, 'connect', url);
 }
 
-function normalizeFingerprint(value: string): string {
-  return value
-    .replace(/^sha256:/i, '')
-    .replaceAll(':', '')
-    .toUpperCase();
-}
-
 /** Connects to a ws:// or wss:// URL; resolves with a stream once the handshake is done. */
 export async function connectWebSocket(
   url: string,
@@ -88,40 +89,42 @@ export async function connectWebSocket(
   if (!/^wss?:\/\//i.test(url)) {
     throw new ConnectError(`not a WebSocket URL (expected ws:// or wss://): ${url}`);
   }
+  checkOptions('connectWebSocket', options, WS_CONNECT_OPTION_NAMES);
   options.signal?.throwIfAborted();
-  const { WebSocket } = await loadWs();
+  const [{ WebSocket }, settings] = await Promise.all([
+    loadWs(),
+    withSeedFiles('connectWebSocket', options),
+  ]);
   options.signal?.throwIfAborted();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const pin = options.fingerprint256 && normalizeFingerprint(options.fingerprint256);
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const pins = pinsOf(settings);
   let pinFailure: AuthenticationError | undefined;
-  const socket = new WebSocket(url, options.protocols, {
+  const checkIdentity = identityCheck(pins, url);
+  const socket = new WebSocket(url, settings.protocols, {
     handshakeTimeout: timeoutMs,
     // ws reads an explicit `undefined` as "no limit": the default must be spelled out.
-    maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-    headers: options.headers,
+    maxPayload: settings.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    headers: settings.headers,
     perMessageDeflate: false,
-    ca: options.ca,
-    cert: options.cert,
-    key: options.key,
-    passphrase: options.passphrase,
-    // Passed on to tls.connect; ws's types leave it out.
-    ...({ servername: options.servername } as object),
-    rejectUnauthorized: options.rejectUnauthorized ?? true,
-    ...(pin && {
-      // ws types this as returning boolean; Node's TLS wants an Error or undefined.
-      checkServerIdentity: ((host: string, cert: PeerCertificate) => {
-        const hostError = checkServerIdentity(host, cert);
-        if (hostError) return hostError;
-        if (normalizeFingerprint(cert.fingerprint256) !== pin) {
-          pinFailure = new AuthenticationError(
-            `${url}: the server certificate's fingerprint ${cert.fingerprint256} is not the pinned ${options.fingerprint256}`,
-          );
-          return pinFailure;
-        }
-        return undefined;
-      }) as never,
-    }),
+    // Passed on to tls.connect for wss:// (ws's types leave some of them out).
+    ...(credentials(settings) as object),
+    ...(settings.servername === undefined ? {} : ({ servername: settings.servername } as object)),
+    rejectUnauthorized: settings.rejectUnauthorized ?? true,
+    // ws types this as returning boolean; Node's TLS wants an Error or undefined.
+    checkServerIdentity: ((host: string, cert: Parameters<typeof checkIdentity>[1]) => {
+      const failure = checkIdentity(host, cert);
+      if (failure instanceof AuthenticationError) pinFailure = failure;
+      return failure;
+    }) as never,
   });
+  // checkServerIdentity only runs when the chain verified; pins must hold without it too.
+  if (pins.length > 0) {
+    socket.once('upgrade', (response: IncomingMessage) => {
+      const tls = response.socket as TLSSocket;
+      pinFailure ??= checkPins(pins, tls.getPeerCertificate?.(), url);
+      if (pinFailure) socket.emit('error', pinFailure);
+    });
+  }
 
   return new Promise<NodeBackedStream>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -145,14 +148,14 @@ export async function connectWebSocket(
     const onOpen = (): void => {
       // The stream takes the socket's errors in this same turn: a frame that arrived in the
       // packet of the 101 is parsed on the next tick, and must find a listener there.
-      const stream = webSocketStream(socket, options);
+      const stream = wrapOpenSocket(socket, settings);
       settle();
       resolve(stream);
     };
     const onError = (error: Error): void => fail(pinFailure ?? mapConnectError(url, error));
     socket.once('open', onOpen);
     socket.once('error', onError);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    settings.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -160,18 +163,18 @@ export async function connectWebSocket(
  * A stream-core Stream over a `ws` WebSocket that is already open (e.g. one your own HTTP
  * server upgraded), with the same framing, liveness and timeouts as `connectWebSocket`.
  */
-export function webSocketStream(
-  socket: WebSocket,
-  options: WebSocketStreamOptions & { maxBufferSize?: number | undefined } = {},
-): Stream {
+export function webSocketStream(socket: WebSocket, options: WebSocketStreamOptions = {}): Stream {
+  checkOptions('webSocketStream', options, WS_STREAM_OPTION_NAMES);
+  return wrapOpenSocket(socket, options);
+}
+
+/** `webSocketStream` for options already checked (a connect's or a listener's). */
+export function wrapOpenSocket(socket: WebSocket, options: WebSocketStreamOptions): Stream {
   if (socket.readyState !== WS_OPEN) {
     throw new ConnectError(`the WebSocket is not open (readyState ${socket.readyState})`);
   }
   const duplex = new WebSocketDuplex(socket, options);
-  const stream = new Stream(
-    duplex,
-    options.maxBufferSize === undefined ? {} : { maxBufferSize: options.maxBufferSize },
-  );
+  const stream = new Stream(duplex, streamCoreOptions(options));
   watchIdle(stream, duplex, options);
   return stream;
 }

@@ -17,10 +17,11 @@ import {
   TimeoutError,
 } from '@sluice/stream-core';
 import type { WebSocket } from 'ws';
-import type { IdleTimeouts } from './watchdog.js';
+import { type OptionNames, STREAM_OPTION_NAMES } from './option-names.js';
+import type { TransportStreamOptions } from './stream-options.js';
 
 /** Liveness, idle and message-size settings shared by WebSocket clients and servers. */
-export interface WebSocketStreamOptions extends IdleTimeouts {
+export interface WebSocketStreamOptions extends TransportStreamOptions {
   /** Send a ping this often, in ms; 0 disables pings. Default 30000. */
   pingIntervalMs?: number;
   /** Fail with TimeoutError when nothing (no pong, no data) arrives this long after a ping, in ms. Default: pingIntervalMs. */
@@ -30,6 +31,15 @@ export interface WebSocketStreamOptions extends IdleTimeouts {
   /** Bytes buffered (by ws and the socket) before a write waits. Default 1 MiB. */
   highWaterMark?: number;
 }
+
+/** The names of `WebSocketStreamOptions`. */
+export const WS_STREAM_OPTION_NAMES: OptionNames<WebSocketStreamOptions> = {
+  ...STREAM_OPTION_NAMES,
+  pingIntervalMs: true,
+  livenessTimeoutMs: true,
+  maxMessageSize: true,
+  highWaterMark: true,
+};
 
 /** `WebSocket.CONNECTING` and `WebSocket.OPEN`, without loading `ws` to read them. */
 export const WS_CONNECTING = 0;

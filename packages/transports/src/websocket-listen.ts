@@ -11,9 +11,14 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { AcceptQueue } from './accept-queue.js';
 import { loadWs } from './lazy.js';
 import type { StreamListener } from './listener.js';
+import { checkOptions, type OptionNames } from './option-names.js';
 import { trace, traceError } from './trace.js';
-import { webSocketStream } from './websocket-connect.js';
-import { DEFAULT_MAX_PAYLOAD, type WebSocketStreamOptions } from './websocket-duplex.js';
+import { wrapOpenSocket } from './websocket-connect.js';
+import {
+  DEFAULT_MAX_PAYLOAD,
+  type WebSocketStreamOptions,
+  WS_STREAM_OPTION_NAMES,
+} from './websocket-duplex.js';
 
 /** TLS settings of a wss:// listener. */
 export interface WebSocketTlsOptions extends SecureContextOptions {
@@ -47,9 +52,21 @@ export interface WebSocketListenOptions extends WebSocketStreamOptions {
   backlog?: number;
   /** Decides whether to take an upgrade request (e.g. check a token); false answers 401. */
   verifyClient?: (request: IncomingMessage) => boolean | Promise<boolean>;
-  /** Upper bound of each stream-core buffer, in bytes (default MAX_BUFFER_SIZE). */
-  maxBufferSize?: number;
 }
+
+/** The names of `WebSocketListenOptions`. */
+export const WS_LISTEN_OPTION_NAMES: OptionNames<WebSocketListenOptions> = {
+  ...WS_STREAM_OPTION_NAMES,
+  server: true,
+  port: true,
+  host: true,
+  path: true,
+  tls: true,
+  handshakeTimeoutMs: true,
+  maxPayload: true,
+  backlog: true,
+  verifyClient: true,
+};
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 const DEFAULT_BACKLOG = 128;
@@ -134,7 +151,8 @@ async function ownServer(options: WebSocketListenOptions): Promise<HttpServer | 
   return server;
 }
 
-function checkOptions(options: WebSocketListenOptions): void {
+function checkServerOptions(options: WebSocketListenOptions): void {
+  checkOptions('listenWebSocket', options, WS_LISTEN_OPTION_NAMES);
   if (options.server === undefined) return;
   const clash = (['port', 'host', 'tls', 'handshakeTimeoutMs'] as const).filter(
     (name) => options[name] !== undefined,
@@ -178,7 +196,7 @@ function createWss(
 export async function listenWebSocket(
   options: WebSocketListenOptions = {},
 ): Promise<StreamListener> {
-  checkOptions(options);
+  checkServerOptions(options);
   const { WebSocketServer } = await loadWs();
   const attached = options.server !== undefined;
   const server = options.server ?? (await ownServer(options));
@@ -194,7 +212,7 @@ export async function listenWebSocket(
       socket.close(1013, 'server busy');
       return;
     }
-    queue.offer(webSocketStream(socket, options));
+    queue.offer(wrapOpenSocket(socket, options));
   };
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (path !== undefined && pathOf(request) !== path) {
