@@ -1,0 +1,59 @@
+// A command loads only what it uses (issue 15 "Start-up and weight"): the built command run
+// with a preload that records every module resolved.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from './harness.js';
+
+const TRACE = fileURLToPath(new URL('./fixtures/trace-loads.mjs', import.meta.url));
+
+describe('what each command loads', () => {
+  let dir = '';
+  let n = 0;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sluice-cli-startup-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function loads(args: string[], input = ''): Promise<string[]> {
+    const file = join(dir, `trace-${n++}.txt`);
+    await run('sluice', args, {
+      input,
+      env: { NODE_OPTIONS: `--import=${TRACE}`, SLUICE_TRACE_FILE: file },
+    });
+    return (await readFile(file, 'utf8')).split('\n');
+  }
+  const uses = (urls: string[], pkg: string): boolean =>
+    urls.some((u) => u.includes(`/node_modules/${pkg}/`) || u.includes(`/.pnpm/${pkg}@`));
+
+  it('--version loads nothing but itself (not even commander)', async () => {
+    const urls = await loads(['--version']);
+    expect(
+      urls.filter((u) => u.startsWith('file:')).map((u) => u.replace(/.*\/dist\//, '')),
+    ).toEqual(['cli.js', 'version.js']);
+  });
+
+  it('demux loads neither dockerode nor ssh2 nor ws', async () => {
+    const urls = await loads(['demux'], '');
+    expect(urls.some((u) => u.includes('docker-demux'))).toBe(true);
+    for (const pkg of ['dockerode', 'ssh2', 'ws']) expect(uses(urls, pkg), pkg).toBe(false);
+    // Nor the modules of the other commands.
+    for (const pkg of ['pty-attach', 'transports', 'channel']) {
+      expect(
+        urls.some((u) => u.includes(`/packages/${pkg}/`)),
+        pkg,
+      ).toBe(false);
+    }
+  });
+
+  it('connect tcp:// loads neither dockerode nor ssh2', async () => {
+    const urls = await loads(['connect', 'tcp://127.0.0.1:1']);
+    expect(urls.some((u) => u.includes('transports'))).toBe(true);
+    for (const pkg of ['dockerode', 'ssh2']) expect(uses(urls, pkg), pkg).toBe(false);
+    expect(urls.some((u) => u.includes('/packages/pty-attach/'))).toBe(false);
+  });
+});
