@@ -28,7 +28,7 @@ export {
   StreamError,
   TimeoutError,
 } from '@sluice/stream-core';
-export { type ErrorPhase, toStreamError } from './errors-map.js';
+export { type ErrorPhase, TRANSPORT_ERRNO_KINDS, toStreamError } from './errors-map.js';
 export type { StreamListener } from './listener.js';
 export type { PairHooks } from './pair-duplex.js';
 export { PipeStream, type PipeStreamOptions } from './pipe.js';
