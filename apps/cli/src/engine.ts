@@ -18,8 +18,12 @@ export interface EngineHandle {
 
 /** Resolves the engine named by the global options and the environment. */
 export async function openEngine(globals: GlobalOptions): Promise<EngineHandle> {
-  const { resolveEngine } = await import('./engine-resolve.js');
-  return resolveEngine(globals);
+  const { resolveEngine } = await import('@sluice/pty-attach');
+  const engine = await resolveEngine({
+    ...(globals.host === undefined ? {} : { host: globals.host }),
+    ...(globals.context === undefined ? {} : { context: globals.context }),
+  });
+  return { docker: engine.docker, address: engine.address };
 }
 
 const CONNECT_FAILURES = new Set([

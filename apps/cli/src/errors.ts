@@ -51,6 +51,7 @@ interface ErrorLike {
   reason?: string;
   statusCode?: number;
   json?: { message?: string };
+  detail?: string;
   path?: string;
   syscall?: string;
   cause?: unknown;
@@ -74,7 +75,7 @@ function join(message: string, hint: string | undefined): string {
 
 /** The engine's own message of a dockerode/EngineError failure. */
 function engineMessage(e: ErrorLike): string {
-  const text = e.json?.message ?? e.message ?? 'the engine refused';
+  const text = e.detail || (e.json?.message ?? e.message ?? 'the engine refused');
   return firstLine(text.replace(/^\(HTTP code \d+\)[^-]*- /, ''));
 }
 
@@ -145,7 +146,7 @@ export function describeError(error: unknown, command: string): Described {
 
   if (
     typeof e.statusCode === 'number' &&
-    (e.name === 'EngineError' || e.json !== undefined || docker)
+    (e.code === 'ERR_SLUICE_ENGINE' || e.json !== undefined || docker)
   ) {
     const text = engineMessage(e);
     return {

@@ -1,7 +1,6 @@
-// The one place `sluice run` meets pty-attach: create the container, then attach (which
-// registers the wait and starts it), or just start it for -d. The swap to pty-attach's
-// run() is this file only.
-import { attach } from '@sluice/pty-attach';
+// The one place `sluice run` meets pty-attach: its run() (create, attach, register the wait,
+// start, wait, and with --rm nothing left behind), or, for -d, create and start.
+import { run } from '@sluice/pty-attach';
 import type { Docker, EngineHandle } from './engine.js';
 import type { Finished } from './session-result.js';
 
@@ -33,21 +32,17 @@ export async function startRun(
   create: CreateOptions,
   options: RunSessionOptions,
 ): Promise<RunOutcome> {
-  const container = await engine.docker.createContainer(create);
   if (options.detach) {
+    const container = await engine.docker.createContainer(create);
     await container.start();
     return { kind: 'detached-start', id: container.id };
   }
-  const session = attach(engine.docker, container.id, {
+  const session = run(engine.docker, create, {
+    remove: options.remove,
     interactive: options.interactive,
     ...(options.interactive ? {} : { stdin: null }),
     ...(options.detachKeys === undefined ? {} : { detachKeys: options.detachKeys }),
     onWarning: options.onWarning,
   });
-  const result = await session.result;
-  if (result.error !== undefined && options.remove) {
-    // A container that never started is not auto-removed by the engine.
-    await container.remove({ force: true }).catch(() => undefined);
-  }
-  return { kind: 'finished', result };
+  return { kind: 'finished', result: await session.result };
 }
