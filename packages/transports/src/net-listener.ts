@@ -1,7 +1,8 @@
 // A StreamListener over a Node `net.Server` or `tls.Server`: accepted sockets wait in a
 // bounded queue until `accept()` takes them, wrapped as stream-core Streams.
 import type { ListenOptions, Server, Socket } from 'node:net';
-import { type NodeBackedStream, StreamClosedError } from '@sluice/stream-core';
+import type { NodeBackedStream } from '@sluice/stream-core';
+import { AcceptQueue, drain } from './accept-queue.js';
 import { toStreamError } from './errors-map.js';
 import type { StreamListener } from './listener.js';
 import { trace, traceError } from './trace.js';
@@ -26,16 +27,14 @@ export interface NetListenerParts {
 export class NetListener implements StreamListener {
   readonly url: string;
   readonly #parts: NetListenerParts;
-  readonly #pending: Socket[] = [];
-  readonly #waiting: Array<{
-    resolve: (s: NodeBackedStream) => void;
-    reject: (e: unknown) => void;
-  }> = [];
+  // Raw sockets: each is wrapped (and starts being read) only when accept() hands it out.
+  readonly #queue: AcceptQueue<Socket>;
   #closing: Promise<void> | undefined;
 
   constructor(parts: NetListenerParts) {
     this.#parts = parts;
     this.url = parts.url;
+    this.#queue = new AcceptQueue<Socket>(parts.maxPending ?? 128, (socket) => socket.destroy());
     parts.server.on(parts.event, (socket: Socket) => this.#arrived(socket));
     // A failed or timed-out handshake concerns only that connection. Node reports it here and
     // leaves the socket open: a client that never finishes its handshake would stay for ever.
@@ -47,40 +46,21 @@ export class NetListener implements StreamListener {
   }
 
   #arrived(socket: Socket): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) {
-      waiter.resolve(this.#parts.wrap(socket));
-      return;
-    }
-    if (this.#pending.length >= (this.#parts.maxPending ?? 128)) {
-      socket.destroy();
-      return;
-    }
-    const forget = (): void => {
-      const i = this.#pending.indexOf(socket);
-      if (i >= 0) this.#pending.splice(i, 1);
-    };
-    socket.once('close', forget);
     // Reported to whoever accepts it, via the Stream; until then only traced.
     socket.on('error', traceError(`listener ${this.url}: a connection not yet accepted`));
-    this.#pending.push(socket);
+    socket.once('close', () => this.#queue.remove(socket));
+    if (!this.#queue.offer(socket)) socket.destroy();
   }
 
   /** Resolves with the next connection; rejects with `StreamClosedError` once closed. */
-  accept(): Promise<NodeBackedStream> {
-    if (this.#closing) return Promise.reject(new StreamClosedError('listener has been closed'));
-    const socket = this.#pending.shift();
-    if (socket) return Promise.resolve(this.#parts.wrap(socket));
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  async accept(): Promise<NodeBackedStream> {
+    return this.#parts.wrap(await this.#queue.take());
   }
 
   /** Stops accepting; streams already handed out stay open. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      for (const waiter of this.#waiting.splice(0)) {
-        waiter.reject(new StreamClosedError('listener has been closed'));
-      }
-      for (const socket of this.#pending.splice(0)) socket.destroy();
+      await this.#queue.close();
       // close()'s callback waits for every accepted connection to end; the listening socket
       // itself is gone once the handle closes, a turn later.
       this.#parts.server.close();
@@ -90,15 +70,8 @@ export class NetListener implements StreamListener {
     return this.#closing;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<NodeBackedStream> {
-    while (!this.#closing) {
-      try {
-        yield await this.accept();
-      } catch (error) {
-        if (this.#closing) return;
-        throw error;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<NodeBackedStream> {
+    return drain(this.#queue, (socket) => this.#parts.wrap(socket));
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -6,9 +6,9 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContextOptions } from 'node:tls';
-import { ConnectError } from '@sluice/stream-core';
+import { ConnectError, type NodeBackedStream } from '@sluice/stream-core';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { AcceptQueue } from './accept-queue.js';
+import { AcceptQueue, drain } from './accept-queue.js';
 import { loadWs } from './lazy.js';
 import type { StreamListener } from './listener.js';
 import { checkOptions, type OptionNames } from './option-names.js';
@@ -204,7 +204,7 @@ export async function listenWebSocket(
   const path = options.path;
   const backlog = options.backlog ?? DEFAULT_BACKLOG;
   const wss = createWss(WebSocketServer, options);
-  const queue = new AcceptQueue(backlog);
+  const queue = new AcceptQueue<NodeBackedStream>(backlog, (stream) => stream.close());
 
   const onConnection = (socket: WebSocket): void => {
     if (!queue.hasRoom) {
@@ -251,6 +251,6 @@ export async function listenWebSocket(
     accept: () => queue.take(),
     close,
     [Symbol.asyncDispose]: close,
-    [Symbol.asyncIterator]: () => queue.drain(),
+    [Symbol.asyncIterator]: () => drain(queue, (stream) => stream),
   };
 }
