@@ -9,14 +9,19 @@ import {
   ConnectionLostError,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_TIMEOUT,
+  EncryptionError,
   MAX_BUFFER_SIZE,
+  ProtocolError,
   StreamClosedError,
 } from '@sluice/stream-core';
-import { batchBytes } from './batch.js';
+import { batchBytes, encodeBatch } from './batch.js';
 import { Batcher } from './batcher.js';
 import { type CodecOptions, MessageCodec } from './codec.js';
 import { DEFAULT_BATCH_MAX_MESSAGE, FLAG_BATCH } from './constants.js';
+import { type EncryptOptions, encryptConfig } from './encryption/options.js';
+import { SecureSession } from './encryption/secure-session.js';
 import type { FrameDecoder, RawMessage } from './frame-decoder.js';
+import type { LayerOutput } from './layer.js';
 import { toBytes } from './message-bytes.js';
 import { nodeWritableOf, uncorkNow, writeParts } from './node-writer.js';
 
@@ -34,6 +39,8 @@ export interface BatchOptions {
 export interface ChannelOptions extends CodecOptions {
   /** Batch small messages: `true` for the defaults, or options. Default off. */
   batch?: boolean | BatchOptions;
+  /** Encrypt (Noise handshake, then one AEAD record per frame). Default off. */
+  encrypt?: EncryptOptions;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -74,11 +81,24 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   };
   private readonly receiveNext = (): Promise<Uint8Array> => this.receive();
   private unwrapping: Promise<void> | undefined;
+  // The handshake and record layer, when encrypting.
+  private readonly secure: SecureSession | undefined;
 
   constructor(stream: ByteStream, options: ChannelOptions = {}) {
     this.stream = stream;
     this.codec = new MessageCodec(options);
-    this.decoder = this.codec.frameDecoder();
+    if (options.encrypt !== undefined) {
+      this.secure = new SecureSession(encryptConfig(options.encrypt), this.codec.compression, {
+        writeControl: (frame) => this.writeControl(frame),
+        installOpener: (open) => this.decoder.setRecordOpener(open),
+        fail: (error) => this.failSecure(error),
+      });
+    }
+    this.decoder = this.codec.frameDecoder(
+      this.secure && { onControl: this.secure.onControl, requireEncryption: true },
+    );
+    // The handshake starts at once, so that neither side waits for the other's first call.
+    if (this.secure) this.startHandshake(this.secure);
     this.writable = nodeWritableOf(stream);
     // A stream that can read into memory we choose reads each large incoming message straight
     // into the message's own buffer: the kernel's copy is then the only one.
@@ -170,6 +190,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   // `payload`: one message, or the messages of a batch (with FLAG_BATCH).
   private enqueue(payload: Uint8Array | Uint8Array[], flags: number): Promise<void> {
     if (this.writeFailure !== undefined) return Promise.reject(this.writeFailure);
+    if (this.secure) return this.enqueueSealed(this.secure, payload, flags);
     let encoded: Uint8Array[] | Promise<Uint8Array[]>;
     try {
       encoded = Array.isArray(payload)
@@ -186,6 +207,47 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     if (!Array.isArray(encoded)) encoded.catch(() => {}); // reported through the chain
     const size = Array.isArray(payload) ? batchBytes(payload) : payload.length;
     const done = this.chain(async () => this.write(await encoded), size);
+    if (this.queuedBytes <= this.writeBound) {
+      done.catch(() => {}); // recorded as writeFailure, reported by the next call
+      return RESOLVED;
+    }
+    return done;
+  }
+
+  // As `enqueue`, for an encrypted channel: the layers run now, the frames are sealed when
+  // their turn to be written comes (nonces are implicit, so sealing order is write order),
+  // after the handshake.
+  private enqueueSealed(
+    secure: SecureSession,
+    payload: Uint8Array | Uint8Array[],
+    flags: number,
+  ): Promise<void> {
+    const frameSize = this.codec.frameSize;
+    let layered: LayerOutput | Promise<LayerOutput>;
+    try {
+      layered = Array.isArray(payload)
+        ? this.codec.layer(encodeBatch(payload), FLAG_BATCH)
+        : this.codec.layer(payload, flags);
+      if (
+        !(layered instanceof Promise) &&
+        secure.established &&
+        this.inFlight === 0 &&
+        this.writable
+      ) {
+        const wait = this.writeNow(secure.frames(layered.payload, layered.flags, frameSize));
+        return wait === undefined ? RESOLVED : this.chain(() => wait, 0);
+      }
+    } catch (error) {
+      this.writeFailure ??= error;
+      return Promise.reject(error);
+    }
+    if (layered instanceof Promise) layered.catch(() => {}); // reported through the chain
+    const size = Array.isArray(payload) ? batchBytes(payload) : payload.length;
+    const done = this.chain(async () => {
+      await secure.ready;
+      const out = await layered;
+      return this.write(secure.frames(out.payload, out.flags, frameSize));
+    }, size);
     if (this.queuedBytes <= this.writeBound) {
       done.catch(() => {}); // recorded as writeFailure, reported by the next call
       return RESOLVED;
@@ -257,7 +319,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       try {
         raw = this.decoder.shift();
       } catch (error) {
-        this.readFailure = error;
+        this.readFailure = this.readError(error);
         return undefined;
       }
       if (raw) {
@@ -282,7 +344,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       try {
         raw = this.decoder.shift();
       } catch (error) {
-        this.readFailure = error;
+        this.readFailure = this.readError(error);
         continue;
       }
       if (raw) {
@@ -312,14 +374,14 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
           for (const m of messages) this.inbox.push(m);
         },
         (error: unknown) => {
-          this.readFailure = error;
+          this.readFailure = this.readError(error);
         },
       );
       this.unwrapping.then(() => {
         this.unwrapping = undefined;
       });
     } catch (error) {
-      this.readFailure = error;
+      this.readFailure = this.readError(error);
     }
   }
 
@@ -358,6 +420,9 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       const chunk = this.stream.read(READ_SIZE);
       if (chunk === null) {
         this.eof = true;
+        // Encrypted: an end without the peer's authenticated close is a truncation.
+        const cut = this.secure?.endOfStream();
+        if (cut) this.decoder.fail(cut);
         this.decoder.end();
       } else {
         this.decoder.push(chunk);
@@ -429,13 +494,111 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       try {
         if (this.batcher) await this.batcher.flush().catch(() => {});
         await this.writeChain;
+        // The authenticated end of stream, sealed after every record before it.
+        const fin = this.writeFailure === undefined ? this.secure?.closeFrame() : undefined;
+        if (fin) await this.write([fin]);
         if (this.writable) uncorkNow(this.writable);
+        await this.stream.flush?.();
       } finally {
         this.stream.readInto?.(undefined);
         await this.stream.close();
       }
     })();
     return this.closing;
+  }
+
+  // --- encryption -------------------------------------------------------------------
+
+  /**
+   * The handshake, which starts when the channel is made. Resolves once it completed; rejects with `EncryptionError` (reason 'bad-key', 'peer-not-allowed',
+   * 'handshake-timeout', 'version-mismatch', 'malformed', 'truncated'). Resolves at once on a
+   * channel without `encrypt`.
+   */
+  handshake(): Promise<void> {
+    return this.secure ? this.secure.ready : RESOLVED;
+  }
+
+  /** The Noise handshake hash once the handshake completed (channel binding), else undefined. */
+  get handshakeHash(): Uint8Array | undefined {
+    return this.secure?.handshakeHash;
+  }
+
+  /** The peer's static public key once an identity-mode handshake completed, else undefined. */
+  get remoteStaticKey(): Uint8Array | undefined {
+    return this.secure?.remoteStaticKey;
+  }
+
+  private startHandshake(secure: SecureSession): void {
+    secure.start();
+    void this.driveHandshake(secure);
+  }
+
+  // Reads while the handshake runs, whether or not anybody calls `recv()`: the peer's
+  // handshake messages are taken by the decoder's control hook as they arrive.
+  private async driveHandshake(secure: SecureSession): Promise<void> {
+    while (!secure.settled) {
+      if (this.decoder.failed || this.eof || this.readFailure !== undefined) {
+        let error = this.readFailure;
+        if (error === undefined) {
+          try {
+            this.decoder.shift();
+          } catch (e) {
+            error = this.readError(e);
+          }
+        }
+        error ??= this.readError(secure.endOfStream() ?? this.endOfStream);
+        this.readFailure ??= error;
+        return;
+      }
+      await this.pull();
+    }
+  }
+
+  // Handshake frames go out at once, ahead of the messages waiting for the handshake.
+  private writeControl(frame: Uint8Array): void {
+    if (this.stream.closed) return;
+    this.stream
+      .writeAll(frame)
+      .then(() => this.stream.flush?.())
+      .catch((error: unknown) => {
+        this.writeFailure ??= error;
+      });
+  }
+
+  // A read failure on an encrypted channel is fatal and closes it; a malformed frame after the
+  // handshake can only be tampering (every frame is authenticated), during it a malformation.
+  private readError(error: unknown): unknown {
+    const secure = this.secure;
+    if (secure === undefined) return error;
+    let fatal = error;
+    if (
+      error instanceof ProtocolError ||
+      (error instanceof ConnectionLostError && error !== this.endOfStream)
+    ) {
+      const reason =
+        error instanceof ConnectionLostError
+          ? 'truncated'
+          : secure.established
+            ? 'tampered'
+            : 'malformed';
+      fatal = new EncryptionError(`${error.message} (${reason})`, { reason, cause: error });
+    }
+    secure.fail(fatal as Error, true);
+    this.failSecure(fatal);
+    return fatal;
+  }
+
+  private failSecure(error: unknown): void {
+    this.readFailure ??= error;
+    this.writeFailure ??= error;
+    this.decoder.fail(error as Error);
+    this.closing ??= new Promise<void>((resolve) => {
+      // Not from inside the read that found the fault: after it.
+      queueMicrotask(() => {
+        this.stream.readInto?.(undefined);
+        this.stream.close().then(resolve, resolve);
+      });
+    });
   }
 
   /** True once `close()` was called or the stream is closed. */

@@ -24,6 +24,7 @@ import { FrameDecoder, type RawMessage } from './frame-decoder.js';
 import { nodeAllocate, writeFrameHeader } from './header.js';
 import type { LayerOutput, PayloadLayer } from './layer.js';
 import { toBytes } from './message-bytes.js';
+import type { ControlHandler } from './wire/frame-decoder.js';
 import { encodeFrames, type FramingOptions } from './wire/header.js';
 
 /** Options shared by the codec and `Channel`. */
@@ -63,6 +64,7 @@ export class MessageCodec {
   /** Largest frame payload, in bytes. */
   readonly frameSize: number;
   private readonly framing: FramingOptions;
+  private readonly compressOption: CodecOptions['compress'];
   private readonly layers: PayloadLayer[];
   private readonly decoders: PayloadLayer[];
 
@@ -70,6 +72,7 @@ export class MessageCodec {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.frameSize = options.frameSize ?? DEFAULT_FRAME_SIZE;
     this.framing = { frameSize: this.frameSize, allocate: nodeAllocate };
+    this.compressOption = options.compress;
     this.layers = layersFor(options.compress);
     // Whatever this side sends, it reads any compressed message (within the cap).
     this.decoders = this.layers.some((l) => l.mask & FLAG_COMPRESSED)
@@ -77,9 +80,24 @@ export class MessageCodec {
       : [...[...this.layers].reverse(), decompressionLayer];
   }
 
-  /** A frame decoder with this codec's caps (control frames refused: no encryption here). */
-  frameDecoder(): FrameDecoder {
-    return new FrameDecoder({ maxMessageSize: this.maxMessageSize, onControl: refuseControl });
+  /**
+   * A frame decoder with this codec's caps. Without `control` (no encryption), control frames
+   * are refused.
+   */
+  frameDecoder(control?: { onControl: ControlHandler; requireEncryption: boolean }): FrameDecoder {
+    return new FrameDecoder({
+      maxMessageSize: this.maxMessageSize,
+      onControl: control?.onControl ?? refuseControl,
+      requireEncryption: control?.requireEncryption ?? false,
+    });
+  }
+
+  /** The algorithm this codec compresses with, or 'none'. */
+  get compression(): CompressionAlgorithm | 'none' {
+    const c = this.compressOption;
+    if (c === undefined || c === false) return 'none';
+    if (c === true) return 'deflate';
+    return typeof c === 'string' ? c : (c.algorithm ?? 'deflate');
   }
 
   /** Throws `BufferOverflowError` when `size` is over the message cap. */
@@ -95,26 +113,32 @@ export class MessageCodec {
   /** The buffers to write for one payload (`flags`: FLAG_BATCH or 0), after all layers. */
   encode(payload: Uint8Array, flags = 0): Uint8Array[] | Promise<Uint8Array[]> {
     if (this.layers.length === 0) return encodeFrames(payload, flags, this.framing);
-    return this.encodeLayered(payload, flags);
+    const out = this.layer(payload, flags);
+    return out instanceof Promise
+      ? out.then((o) => encodeFrames(o.payload, o.flags, this.framing))
+      : encodeFrames(out.payload, out.flags, this.framing);
   }
 
-  // Synchronous while every layer answers synchronously (small and mid-sized messages);
-  // from the first layer that answers with a promise on, asynchronous.
-  private encodeLayered(payload: Uint8Array, flags: number): Uint8Array[] | Promise<Uint8Array[]> {
+  /**
+   * One payload after all layers but framing (an encrypted channel frames it later, in write
+   * order). Synchronous while every layer answers synchronously (small and mid-sized
+   * messages); from the first layer that answers with a promise on, asynchronous.
+   */
+  layer(payload: Uint8Array, flags = 0): LayerOutput | Promise<LayerOutput> {
     const { layers } = this;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
       const out = layer.encode(payload, flags);
-      if (out instanceof Promise) return this.encodeRest(out, i, flags);
+      if (out instanceof Promise) return this.layerRest(out, i, flags);
       payload = out.payload;
       flags |= out.flags & layer.mask;
     }
-    return encodeFrames(payload, flags, this.framing);
+    return { payload, flags };
   }
 
   /** The buffers to write for a batch of `messages` (more than one), after all layers. */
   encodeBatch(messages: readonly Uint8Array[]): Uint8Array[] | Promise<Uint8Array[]> {
-    if (this.layers.length > 0) return this.encodeLayered(encodeBatch(messages), FLAG_BATCH);
+    if (this.layers.length > 0) return this.encode(encodeBatch(messages), FLAG_BATCH);
     const size = batchBytes(messages);
     if (size > this.frameSize) return encodeFrames(encodeBatch(messages), FLAG_BATCH, this.framing);
     // One frame: header and entries built in one buffer, each message copied once.
@@ -123,11 +147,11 @@ export class MessageCodec {
     return [frame];
   }
 
-  private async encodeRest(
+  private async layerRest(
     pending: Promise<LayerOutput>,
     index: number,
     flags: number,
-  ): Promise<Uint8Array[]> {
+  ): Promise<LayerOutput> {
     const first = await pending;
     let payload = first.payload;
     flags |= first.flags & this.layers[index]!.mask;
@@ -136,7 +160,7 @@ export class MessageCodec {
       payload = out.payload;
       flags |= out.flags & layer.mask;
     }
-    return encodeFrames(payload, flags, this.framing);
+    return { payload, flags };
   }
 
   /** The messages one raw (deframed) message holds, after undoing its layers. */

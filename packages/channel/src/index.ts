@@ -1,6 +1,7 @@
 /**
  * `@sluice/channel`: whole messages over a sluice `Stream`, with optional compression
- * (deflate, brotli, zstd) and batching, on a documented, versioned wire format.
+ * (deflate, brotli, zstd), batching and encryption (a Noise handshake, then one AEAD record
+ * per frame), on a documented, versioned wire format.
  *
  * @example
  * ```ts
@@ -16,10 +17,19 @@
  */
 
 export {
+  BufferOverflowError,
+  CompressionError,
+  ConnectionLostError,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_TIMEOUT,
   DEFAULT_COMPRESSION_LEVEL,
+  EncryptionError,
+  type EncryptionFailure,
   MAX_BUFFER_SIZE,
+  ProtocolError,
+  StreamClosedError,
+  StreamError,
+  TimeoutError,
 } from '@sluice/stream-core';
 export { decodeBatch, encodeBatch, MAX_BATCH_MESSAGES } from './batch.js';
 export { type BatchOptions, Channel, type ChannelOptions } from './channel.js';
@@ -65,6 +75,25 @@ export {
   WIRE_VERSION,
 } from './constants.js';
 export {
+  DEFAULT_SCRYPT_PARAMS,
+  decodeKeyFile,
+  deriveKey,
+  encodeKeyFile,
+  generateKey,
+  KEY_FILE_PREFIX,
+  KEY_SIZE,
+  type ScryptParams,
+} from './encryption/key-file.js';
+export {
+  type AllowedPeers,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_REKEY_BYTES,
+  DEFAULT_REKEY_INTERVAL_MS,
+  DEFAULT_REKEY_RECORDS,
+  type EncryptOptions,
+  type RekeyOptions,
+} from './encryption/options.js';
+export {
   FrameDecoder,
   type FrameDecoderOptions,
   type OpenRecord,
@@ -72,4 +101,19 @@ export {
 } from './frame-decoder.js';
 export { encodeFrameHeader, encodeFrames, type FramingOptions } from './header.js';
 export type { LayerOutput, PayloadLayer } from './layer.js';
-export { BatchingChannel, CompressedChannel } from './seed-channels.js';
+export {
+  CipherState,
+  generateKeyPair,
+  Handshake,
+  type HandshakeOptions,
+  type KeyPair,
+  type NoiseCipher,
+  type NoisePattern,
+  type TransportStates,
+} from './noise/index.js';
+export {
+  BatchingChannel,
+  CompressedChannel,
+  EncryptedChannel,
+  type EncryptedChannelOptions,
+} from './seed-channels.js';

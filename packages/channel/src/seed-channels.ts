@@ -1,5 +1,5 @@
-// The seed's `CompressedChannel` and `BatchingChannel`: a `Channel` with one layer switched
-// on, taking the seed's positional parameters and defaults.
+// The seed's `CompressedChannel`, `BatchingChannel` and `EncryptedChannel`: a `Channel` with
+// one layer switched on, taking the seed's positional parameters and defaults.
 import {
   type ByteStream,
   DEFAULT_BATCH_SIZE,
@@ -7,6 +7,7 @@ import {
   DEFAULT_COMPRESSION_LEVEL,
 } from '@sluice/stream-core';
 import { Channel, type ChannelOptions } from './channel.js';
+import type { EncryptOptions } from './encryption/options.js';
 
 /** A `Channel` that deflates messages at `compressionLevel` (0–9). */
 export class CompressedChannel extends Channel {
@@ -28,5 +29,21 @@ export class BatchingChannel extends Channel {
     options: Omit<ChannelOptions, 'batch'> = {},
   ) {
     super(stream, { ...options, batch: { size: batchSize, timeout: batchTimeout } });
+  }
+}
+
+/** Options of an `EncryptedChannel`: a channel's, and the encryption's apart from the key. */
+export interface EncryptedChannelOptions extends Omit<ChannelOptions, 'encrypt'> {
+  /** Encryption options beyond the pre-shared key (cipher, role, timeouts, identities). */
+  encrypt?: Omit<EncryptOptions, 'key'>;
+}
+
+/**
+ * A `Channel` encrypted with the 32-byte pre-shared `key` (Noise NNpsk0: fresh ephemeral
+ * keys per connection, so forward secrecy). Both ends create one; they settle who initiates.
+ */
+export class EncryptedChannel extends Channel {
+  constructor(stream: ByteStream, key: Uint8Array, options: EncryptedChannelOptions = {}) {
+    super(stream, { ...options, encrypt: { ...options.encrypt, key } });
   }
 }

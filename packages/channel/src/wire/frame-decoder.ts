@@ -338,7 +338,10 @@ export class FrameDecoder {
       this.emit(plain);
       return;
     }
-    this.gather ??= this.allocate(this.messageTotal);
+    if (this.gather === undefined) {
+      this.gather = this.allocate(this.messageTotal);
+      this.gatherAt = 0;
+    }
     this.gather.set(plain, this.gatherAt);
     this.gatherAt += plain.length;
     if (final) this.endPlainFrame();

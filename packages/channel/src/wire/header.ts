@@ -19,8 +19,14 @@ export type Allocate = (size: number) => Uint8Array;
 /** The default allocator (zero-filled, browser-safe). */
 export const allocateZeroed: Allocate = (size) => new Uint8Array(size);
 
-/** Seals one record: the AEAD of `plaintext` with `header` as associated data. */
-export type SealRecord = (header: Uint8Array, plaintext: Uint8Array) => Uint8Array;
+/**
+ * Seals one record: the AEAD of `plaintext` with `header` as associated data, as one buffer
+ * or as pieces to write in order (ciphertext and tag, so a large record is not copied).
+ */
+export type SealRecord = (
+  header: Uint8Array,
+  plaintext: Uint8Array,
+) => Uint8Array | readonly Uint8Array[];
 
 /** Bytes of the header for `flags` (the total-size field included when `FLAG_SIZED` is set). */
 export function headerSizeOf(flags: number): number {
@@ -139,10 +145,15 @@ export function encodeControlFrame(
   plain.set(body, 1);
   const flags = FLAG_CONTROL | FLAG_FINAL | (seal ? FLAG_ENCRYPTED : 0);
   if (seal) {
-    const [header, record] = sealedFrame(allocate, seal, flags, plain, 0, 16);
-    const frame = allocate(header!.length + record!.length);
-    frame.set(header!, 0);
-    frame.set(record!, header!.length);
+    const parts = sealedFrame(allocate, seal, flags, plain, 0, 16);
+    let size = 0;
+    for (const p of parts) size += p.length;
+    const frame = allocate(size);
+    let at = 0;
+    for (const p of parts) {
+      frame.set(p, at);
+      at += p.length;
+    }
     return frame;
   }
   const frame = allocate(HEADER_SIZE + plain.length);
@@ -164,8 +175,11 @@ function sealedFrame(
   const header = allocate(headerSize);
   writeFrameHeader(header, 0, flags, plaintext.length + overhead, total);
   const record = seal(header, plaintext);
-  if (record.length !== plaintext.length + overhead) {
+  const parts = record instanceof Uint8Array ? [header, record] : [header, ...record];
+  let size = -headerSize;
+  for (const p of parts) size += p.length;
+  if (size !== plaintext.length + overhead) {
     throw new RangeError(`a sealed record must be ${overhead} bytes longer than its plaintext`);
   }
-  return [header, record];
+  return parts;
 }
