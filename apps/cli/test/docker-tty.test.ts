@@ -156,7 +156,7 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
       ),
     );
     expect(tail.stdout.toString()).toMatch(/^\d{4}-\d\d-\d\dT\S+ out2\n$/);
-    expect(tail.stdout.toString()).toBe(anchorTail?.stdout.toString());
-    expect(tail.stderr).toBe(anchorTail?.stderr);
+    expect(tail.stdout.toString()).toBe(anchorTail.stdout.toString());
+    expect(tail.stderr).toBe(anchorTail.stderr);
   });
 });

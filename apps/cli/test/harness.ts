@@ -45,8 +45,11 @@ export function run(
 ): Promise<Ran> {
   const [file, argv] = command(tool, args);
   return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    // An `undefined` in options.env removes the variable.
+    for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) delete env[k];
     const child = spawn(file, argv, {
-      env: { ...process.env, ...options.env },
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 30_000,
     });
