@@ -150,11 +150,8 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
       out: anchor.stdout.toString(),
       err: anchor.stderr,
     });
-    const [anchorTail, tail] = await Promise.all(
-      ['docker', 'sluice'].map((tool) =>
-        run(tool as 'docker', ['logs', '--tail', '2', '-t', container]),
-      ),
-    );
+    const anchorTail = await run('docker', ['logs', '--tail', '2', '-t', container]);
+    const tail = await run('sluice', ['logs', '--tail', '2', '-t', container]);
     expect(tail.stdout.toString()).toMatch(/^\d{4}-\d\d-\d\dT\S+ out2\n$/);
     expect(tail.stdout.toString()).toBe(anchorTail.stdout.toString());
     expect(tail.stderr).toBe(anchorTail.stderr);
