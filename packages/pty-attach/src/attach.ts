@@ -4,9 +4,9 @@
 
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
+import { connectorOf } from './connector.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { expectObject, toEngineFailure } from './engine-errors.js';
-import { engineAddress } from './engine-http.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
 import {
@@ -17,6 +17,8 @@ import {
   type Session as SessionType,
 } from './session.js';
 import { proxySignals } from './signals.js';
+import { bounded, resolveTimeouts } from './timeouts.js';
+import { release } from './upgrade.js';
 import { registerWait } from './wait.js';
 
 /** Options of `attach`. */
@@ -66,16 +68,26 @@ export async function attachInSession(
   hooks: AttachHooks = {},
 ): Promise<SessionResult> {
   parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
-  const address = engineAddress(docker);
+  const engine = connectorOf(docker);
+  const address = engine.address;
+  const timeouts = resolveTimeouts(options.timeouts, engine.timeoutMs);
   const handle = docker.getContainer(container);
   const what = `inspect container ${container}`;
+  const inspecting = new AbortController();
   const info = expectObject<Docker.ContainerInspectInfo>(
     await session.guard(
-      handle
-        .inspect({ abortSignal: session.signal } as Docker.ContainerInspectOptions)
-        .catch((error: unknown) => {
-          throw toEngineFailure(error, address, what);
-        }),
+      bounded(
+        handle
+          .inspect({
+            abortSignal: AbortSignal.any([session.signal, inspecting.signal]),
+          } as Docker.ContainerInspectOptions)
+          .catch((error: unknown) => {
+            throw toEngineFailure(error, address, what);
+          }),
+        timeouts.inspectMs,
+        `${what} at ${address}`,
+        () => inspecting.abort(),
+      ),
     ),
     what,
   );
@@ -89,8 +101,12 @@ export async function attachInSession(
   if (options.logs) query.set('logs', '1');
   if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
   const connection = await session.guard(
-    hijack(docker, { path: `/containers/${encodeURIComponent(info.Id)}/attach?${query}` }),
-    (c) => c.socket.destroy(),
+    hijack(
+      docker,
+      { path: `/containers/${encodeURIComponent(info.Id)}/attach?${query}` },
+      { timeoutMs: timeouts.upgradeMs },
+    ),
+    (h) => release(h.stream),
   );
 
   let wait: Awaited<ReturnType<typeof registerWait>>;
@@ -101,16 +117,19 @@ export async function attachInSession(
       : running
         ? 'not-running'
         : 'next-exit';
-    wait = await session.guard(registerWait(docker, info.Id, condition), (w) => w.cancel());
+    wait = await session.guard(
+      registerWait(docker, info.Id, condition, { timeoutMs: timeouts.waitMs }),
+      (w) => w.cancel(),
+    );
   } catch (error) {
-    connection.socket.destroy();
+    release(connection.stream);
     throw error;
   }
   if (!running) {
     try {
       await session.guard(handle.start());
     } catch (error) {
-      connection.socket.destroy();
+      release(connection.stream);
       wait.cancel();
       if (session.aborted) throw error;
       hooks.onStartFailure?.();

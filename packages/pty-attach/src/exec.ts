@@ -1,14 +1,18 @@
 // `exec` / `startExec` (dockerpty's `exec_command`/`start_exec`, ExecOperation): run a
 // command in a running container over one hijacked connection, with separate stdout and
 // stderr when there is no TTY, and the exit code from ExecInspect.
+import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
+import { connectorOf } from './connector.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { expectObject, toEngineFailure } from './engine-errors.js';
 import { engineAddress } from './engine-http.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
 import { isTTYStream } from './io.js';
-import { resolveIo, Session, type SessionOptions } from './session.js';
+import { resolveIo, Session, type SessionOptions, type SessionResult } from './session.js';
+import { bounded, resolveTimeouts } from './timeouts.js';
+import { release } from './upgrade.js';
 
 /** Options of `exec`. */
 export interface ExecOptions extends SessionOptions {
@@ -81,19 +85,28 @@ async function runExec(
   docker: Docker,
   execId: string,
   options: SessionOptions,
-): Promise<{ exitCode: number; detached: boolean }> {
+): Promise<SessionResult> {
   const handle = docker.getExec(execId);
-  const address = engineAddress(docker);
+  const engine = connectorOf(docker);
+  const address = engine.address;
+  const timeouts = resolveTimeouts(options.timeouts, engine.timeoutMs);
   const what = `inspect exec ${execId}`;
-  const inspect = (): Promise<Docker.ExecInspectInfo> =>
-    session.guard(
-      handle.inspect().then(
-        (info) => expectObject<Docker.ExecInspectInfo>(info, what),
-        (error: unknown) => {
-          throw toEngineFailure(error, address, what);
-        },
+  const inspect = (): Promise<Docker.ExecInspectInfo> => {
+    const inspecting = new AbortController();
+    return session.guard(
+      bounded(
+        handle.inspect({ abortSignal: inspecting.signal } as Docker.ExecInspectOptions).then(
+          (info) => expectObject<Docker.ExecInspectInfo>(info, what),
+          (error: unknown) => {
+            throw toEngineFailure(error, address, what);
+          },
+        ),
+        timeouts.inspectMs,
+        `${what} at ${address}`,
+        () => inspecting.abort(),
       ),
     );
+  };
   const info = await inspect();
   const tty = info.ProcessConfig.tty === true;
   const interactive = (options.interactive ?? true) && info.OpenStdin === true;
@@ -101,15 +114,33 @@ async function runExec(
   // Exec start needs its JSON body on 20.10; with an exact Content-Length the engine reads
   // it all, so none of it can reach the process's stdin.
   const connection = await session.guard(
-    hijack(docker, {
-      path: `/exec/${encodeURIComponent(execId)}/start`,
-      body: { Detach: false, Tty: tty },
-    }),
-    (c) => c.socket.destroy(),
+    hijack(
+      docker,
+      {
+        path: `/exec/${encodeURIComponent(execId)}/start`,
+        body: { Detach: false, Tty: tty },
+      },
+      { timeoutMs: timeouts.upgradeMs },
+    ),
+    (h) => release(h.stream),
   );
-  // A start failure arrives in-band as text; its last chunk tells 127 from 126 (20.10 says
-  // 126 for both).
-  const { detached, lastShortChunk: lastChunk } = await session.pump(
+  // The output can end a moment before the engine records the exit code.
+  let final: Promise<Docker.ExecInspectInfo> | undefined;
+  const exited = (): Promise<Docker.ExecInspectInfo> => {
+    final ??= (async () => {
+      for (let attempt = 0; ; attempt++) {
+        const done = await inspect();
+        if ((!done.Running && done.ExitCode !== null) || attempt >= 100) return done;
+        await settled(10);
+      }
+    })();
+    return final;
+  };
+  const startFailed = (done: Docker.ExecInspectInfo): boolean =>
+    done.Pid === 0 && (done.ExitCode === 126 || done.ExitCode === 127);
+  // A start failure arrives in-band as text: it is held back from the output, and tells 127
+  // from 126 (20.10 says 126 for both).
+  const { detached, lastShortChunk, droppedFailure } = await session.pump(
     io,
     connection,
     tty,
@@ -117,18 +148,19 @@ async function runExec(
     {
       ...(options.size ? { initialSize: options.size } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      heldFailure: async () => startFailed(await exited()),
     },
   );
   if (detached) return { exitCode: 0, detached: true };
-  // The output can end a moment before the engine records the exit code.
-  for (let attempt = 0; ; attempt++) {
-    const done = await inspect();
-    if (!done.Running && done.ExitCode !== null) {
-      const startFailed = done.Pid === 0 && (done.ExitCode === 126 || done.ExitCode === 127);
-      const text = startFailed && lastChunk ? lastChunk.toString('utf8') : '';
-      return { exitCode: text ? startFailureExitCode(text) : done.ExitCode, detached: false };
-    }
-    if (attempt >= 100) return { exitCode: done.ExitCode ?? 125, detached: false };
-    await settled(10);
+  const done = await exited();
+  const failure = droppedFailure ?? (startFailed(done) ? lastShortChunk : undefined);
+  if (failure && startFailed(done)) {
+    const text = failure.toString('utf8').trim();
+    return {
+      exitCode: startFailureExitCode(text),
+      detached: false,
+      error: new StreamError(text),
+    };
   }
+  return { exitCode: done.ExitCode ?? 125, detached: false };
 }

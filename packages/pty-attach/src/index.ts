@@ -34,3 +34,4 @@ export {
 } from './session.js';
 export type { SshEngineOptions } from './ssh-dial.js';
 export { MOBY_RAW_STTY_ARGS, Terminal, terminalSize } from './terminal.js';
+export { DEFAULT_ENGINE_TIMEOUT_MS, type EngineTimeouts } from './timeouts.js';

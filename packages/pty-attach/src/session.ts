@@ -4,13 +4,14 @@
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { streamKindFromContentType } from '@sluice/docker-demux';
-import type { Connection } from './connection.js';
-import { copyStreams } from './copy-streams.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { NotATerminalError } from './errors.js';
 import { fdOf, type Input, isTTYStream, type Output, toReadable, toWritable } from './io.js';
 import { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
+import { startSessionIo } from './session-io.js';
 import { Terminal } from './terminal.js';
+import type { EngineTimeouts } from './timeouts.js';
+import type { Hijacked } from './upgrade.js';
 
 /** Options every kind of session takes. */
 export interface SessionOptions {
@@ -37,6 +38,12 @@ export interface SessionOptions {
    * terminal restored, and `result` resolves with `aborted: true`.
    */
   signal?: AbortSignal;
+  /**
+   * Bounds of the engine's answers before the session streams (inspect, the upgrade, the
+   * wait registration), in ms; each defaults to the engine's timeout or 30 s. Ends in
+   * `TimeoutError`. The streaming is never bounded.
+   */
+  timeouts?: EngineTimeouts;
 }
 
 /** How a session ended. */
@@ -217,19 +224,29 @@ export class Session {
    */
   async pump(
     io: ResolvedIo,
-    connection: Connection,
+    connection: Hijacked,
     tty: boolean,
     resize: ResizeFn | undefined,
-    options: { initialSize?: TerminalSize; forceRedraw?: boolean; onWarning?: (m: string) => void },
-  ): Promise<{ detached: boolean; lastShortChunk: Buffer | undefined }> {
+    options: {
+      initialSize?: TerminalSize;
+      forceRedraw?: boolean;
+      onWarning?: (m: string) => void;
+      heldFailure?: (text: Buffer) => Promise<boolean>;
+    },
+  ): Promise<{
+    detached: boolean;
+    lastShortChunk: Buffer | undefined;
+    droppedFailure: Buffer | undefined;
+  }> {
     using term = new Terminal(io.terminalFd ?? -1);
     if (tty && io.terminalFd !== undefined && io.stdin) term.setRaw();
     // API ≥ 1.42 says raw or multiplexed in the reply; older engines: from the TTY setting.
     const kind =
       streamKindFromContentType(connection.contentType, connection.apiVersion) ??
       (tty ? 'raw' : 'multiplexed');
-    const copy = copyStreams({
-      connection,
+    const copy = startSessionIo({
+      stream: connection.stream,
+      first: connection.first,
       kind,
       stdin: io.stdin,
       stdout: io.stdout,
@@ -239,6 +256,7 @@ export class Session {
       endStderr: io.endStderr,
       // The CLI gives the terminal back as soon as input is over.
       onInputDone: () => term.restore(),
+      ...(options.heldFailure ? { heldFailure: options.heldFailure } : {}),
     });
     // Awaited below, after the resizes: until then a failure must not count as unhandled.
     copy.done.catch(() => undefined);
@@ -272,7 +290,11 @@ export class Session {
     }
     try {
       const { detached } = await copy.done;
-      return { detached, lastShortChunk: copy.lastShortChunk() };
+      return {
+        detached,
+        lastShortChunk: copy.lastShortChunk(),
+        droppedFailure: copy.droppedFailure(),
+      };
     } finally {
       this.signal.removeEventListener('abort', onAbort);
       unwatch();
