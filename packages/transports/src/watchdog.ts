@@ -13,22 +13,26 @@ export interface IdleTimeouts {
   writeTimeoutMs?: number | undefined;
 }
 
-/** Byte counters of a socket-like Duplex. */
-interface Counters {
+/**
+ * A Duplex with byte counters, as `net.Socket` has them and each of the transports' own
+ * Duplexes declares them (a Duplex made elsewhere may have none: then only buffering counts).
+ */
+export type CountedDuplex = Duplex & {
+  /** Bytes received so far. */
   readonly bytesRead?: number;
+  /** Bytes accepted for sending so far (including those still queued). */
   readonly bytesWritten?: number;
-  readonly writableLength: number;
-}
+};
 
 /**
  * Watches `stream` (over `socket`) and destroys the socket with a `TimeoutError` when one of
  * the timeouts expires. Fires within 1.25× the timeout. Stops by itself once the socket closes.
  */
-export function watchIdle(stream: ByteStream, socket: Duplex, timeouts: IdleTimeouts): void {
+export function watchIdle(stream: ByteStream, socket: CountedDuplex, timeouts: IdleTimeouts): void {
   const read = timeouts.readTimeoutMs ?? 0;
   const write = timeouts.writeTimeoutMs ?? 0;
   if (read <= 0 && write <= 0) return;
-  const counters = socket as unknown as Counters;
+  const counters = socket;
   const step = Math.max(5, Math.min(...[read, write].filter((t) => t > 0)) / 4);
   const sent = (): number => (counters.bytesWritten ?? 0) - counters.writableLength;
   let lastRead = counters.bytesRead ?? 0;
