@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_BUFFER_SIZE } from './constants.js';
-import { ConnectionLostError } from './errors.js';
+import { ConnectionLostError, StreamClosedError } from './errors.js';
 import { Pump } from './pump.js';
 import { Stream } from './stream.js';
 import { chunkedSource } from './testing/chunked-source.js';
@@ -67,7 +67,7 @@ describe('Pump: flush and isDone (dockerpty)', () => {
     expect(pump.isDone()).toBe(true);
   });
 
-  it('propagateClose=true closes the destination at end of stream', async () => {
+  it('propagateClose=true half-closes the destination at end of stream', async () => {
     const from = source('x');
     const sink = partialWriteSink(100);
     const to = new Stream(sink);
@@ -75,10 +75,14 @@ describe('Pump: flush and isDone (dockerpty)', () => {
     await until(from, () => from.readyToRead());
     pump.flush();
     await until(from, () => from.readyToRead());
+    expect(pump.eof).toBe(false);
     expect(pump.flush()).toBeNull();
-    expect(to.closed).toBe(true);
-    await new Promise((resolve) => sink.once('close', resolve));
+    expect(pump.eof).toBe(true);
+    // The writing side ends (the peer sees end of stream); the stream is not closed.
+    await new Promise((resolve) => sink.once('finish', resolve));
     expect(sink.received.toString()).toBe('x');
+    expect(to.closed).toBe(false);
+    expect(() => to.write('late')).toThrow(StreamClosedError);
   });
 
   it('propagateClose=false leaves the destination open', async () => {

@@ -12,7 +12,11 @@ import { toStreamError } from './to-stream-error.js';
 export interface PumpOptions {
   /** `isDone()` waits for the source's end of stream (default true); false: done whenever nothing is pending. */
   waitForOutput?: boolean;
-  /** Close the destination when the source ends (default true). */
+  /**
+   * When the source ends, end the destination's writing side (default true): a half-close
+   * (`closeWrite()`), so a socket shared with another pump going the other way stays open
+   * for that direction, as dockerpty's shutdown(SHUT_WR) does.
+   */
   propagateClose?: boolean;
 }
 
@@ -82,9 +86,19 @@ export class Pump implements Selectable {
     return this.from.fileno();
   }
 
-  /** True when the source has something to report (data, end of stream, an error) or a refused chunk waits. */
+  /** True once `flush()` returned `null`: the source ended (dockerpty's `pump.eof`). */
+  get eof(): boolean {
+    return this.#eof;
+  }
+
+  /**
+   * True when `flush()` would make progress now: the source has something to report (data,
+   * end of stream, an error) or a refused chunk waits, and the destination would take a
+   * write. False once the source's end was seen, and while the destination is full.
+   */
   readyToRead(): boolean {
-    return this.#carry !== undefined || this.from.readyToRead();
+    if (this.#eof) return false;
+    return (this.#carry !== undefined || this.from.readyToRead()) && this.to.readyToWrite();
   }
 
   /** True when the destination would take a write now. */
@@ -116,8 +130,8 @@ export class Pump implements Selectable {
 
   /**
    * Moves up to `n` bytes now; returns the bytes moved (0 when nothing was ready or the
-   * destination is full), or `null` at the source's end of stream, when it also closes the
-   * destination if `propagateClose`. A chunk the destination refuses is kept and sent first
+   * destination is full), or `null` at the source's end of stream, when it also half-closes
+   * the destination (`closeWrite()`) if `propagateClose`. A chunk the destination refuses is kept and sent first
    * next time: nothing is lost.
    */
   flush(n = 4096): number | null {
@@ -144,8 +158,15 @@ export class Pump implements Selectable {
   #atEnd(): void {
     if (this.#eof) return;
     this.#eof = true;
-    // The seed closes the destination once its pending writes are flushed; close() waits for that.
-    if (this.propagateClose) this.to.close().catch(() => {});
+    // Half-close once the pending writes are flushed (closeWrite() waits for that); the
+    // destination's other direction may still be in use. Its failure surfaces on its next use.
+    if (this.propagateClose && !this.to.closed) {
+      try {
+        this.to.closeWrite().catch(() => {});
+      } catch {
+        // Closed meanwhile: nothing left to end.
+      }
+    }
   }
 
   /**
@@ -157,8 +178,8 @@ export class Pump implements Selectable {
   }
 
   /**
-   * Pumps until the source ends, honouring backpressure both ways; then closes the
-   * destination (`propagateClose`) or waits until its write queue is flushed. Resolves with
+   * Pumps until the source ends, honouring backpressure both ways; then half-closes the
+   * destination (`closeWrite()`, when `propagateClose`) or waits until its write queue is flushed. Resolves with
    * the bytes moved by this pump. Rejects with the source's error, with `ConnectionLostError`
    * when the destination went away (EPIPE, reset), or with `signal.reason` when aborted
    * (the streams are then left open). `waitForOutput` only affects `isDone()`.
@@ -235,7 +256,7 @@ export class Pump implements Selectable {
   async #finishDestination(signal: AbortSignal | undefined): Promise<void> {
     const failure = (): StreamError | undefined => this.#toHooks?.failure();
     if (this.propagateClose) {
-      await this.to.close();
+      if (!this.to.closed) await this.to.closeWrite();
     } else {
       while (this.to.needsWrite() && !failure()) {
         signal?.throwIfAborted();

@@ -1,11 +1,16 @@
 // dockerpty's select() on Node: instead of blocking a thread in select(2), wait for the
 // first readiness change of any of the given objects and resolve with the ready ones.
+// It always resolves from a macrotask (setImmediate), never as a microtask: an
+// `await select(…)` loop over something that is always ready still lets timers and I/O run.
 import type { Selectable } from './contract.js';
+import { checkTimeoutMs, longTimeout } from './timeouts.js';
 
 /**
- * Resolves `[readyToRead, readyToWrite]`: at once when something is ready or `timeoutMs` is
- * 0; otherwise at the first readiness change that makes something ready, or with two empty
- * lists when `timeoutMs` passes. `Infinity` (or `null`) waits without a limit.
+ * Resolves `[readyToRead, readyToWrite]`: on the next turn of the event loop when something
+ * is ready or `timeoutMs` is 0; otherwise at the first readiness change that makes something
+ * ready, or with two empty lists when `timeoutMs` passes. `timeoutMs` is in milliseconds
+ * (the seed's is seconds); `Infinity` (or `null`) waits without a limit, and any finite
+ * timeout, even beyond setTimeout's 2^31-1 ms, is honoured in full.
  */
 export function select<R extends Selectable, W extends Selectable>(
   readStreams: readonly R[],
@@ -13,41 +18,57 @@ export function select<R extends Selectable, W extends Selectable>(
   timeoutMs: number | null = 0,
 ): Promise<[R[], W[]]> {
   const limit = timeoutMs ?? Number.POSITIVE_INFINITY;
-  if (Number.isNaN(limit) || limit < 0) {
-    return Promise.reject(new RangeError(`timeoutMs must be >= 0, got ${timeoutMs}`));
+  try {
+    checkTimeoutMs(limit, 'select');
+  } catch (err) {
+    return Promise.reject(err);
   }
   const check = (): [R[], W[]] => [
     readStreams.filter((s) => s.readyToRead()),
     writeStreams.filter((s) => s.readyToWrite()),
   ];
-  const now = check();
-  if (now[0].length > 0 || now[1].length > 0 || limit === 0) return Promise.resolve(now);
   return new Promise((resolve, reject) => {
     const unsubscribe: Array<() => void> = [];
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     let done = false;
-    const finish = (result: [R[], W[]]): void => {
-      if (done) return;
+    let scheduled = false;
+    const end = (): void => {
       done = true;
-      clearTimeout(timer);
+      cancelTimer?.();
       for (const off of unsubscribe) off();
-      resolve(result);
     };
-    const onChange = (): void => {
+    // One check per turn of the loop, however many readiness changes came in it.
+    const attempt = (): void => {
+      scheduled = false;
       if (done) return;
       try {
         const result = check();
-        if (result[0].length > 0 || result[1].length > 0) finish(result);
+        if (result[0].length > 0 || result[1].length > 0 || limit === 0) {
+          end();
+          resolve(result);
+        }
       } catch (err) {
-        done = true;
-        clearTimeout(timer);
-        for (const off of unsubscribe) off();
+        end();
         reject(err);
       }
     };
-    for (const s of new Set<Selectable>([...readStreams, ...writeStreams])) {
-      unsubscribe.push(s.onReadiness(onChange));
+    const schedule = (): void => {
+      if (scheduled || done) return;
+      scheduled = true;
+      setImmediate(attempt);
+    };
+    if (limit !== 0) {
+      for (const s of new Set<Selectable>([...readStreams, ...writeStreams])) {
+        unsubscribe.push(s.onReadiness(schedule));
+      }
+      if (limit !== Number.POSITIVE_INFINITY) {
+        cancelTimer = longTimeout(limit, () => {
+          if (done) return;
+          end();
+          resolve([[], []]);
+        });
+      }
     }
-    if (limit !== Number.POSITIVE_INFINITY) timer = setTimeout(() => finish([[], []]), limit);
+    schedule();
   });
 }

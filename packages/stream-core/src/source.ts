@@ -31,6 +31,11 @@ export interface ResolvedSource {
   writable: Writable;
   duplex: Duplex | undefined;
   fd: number;
+  /**
+   * Read only at the first read interest: a descriptor (fd 1 may be a terminal, a pipe's
+   * write end or a file opened for writing, where a read steals input or fails).
+   */
+  lazy?: boolean;
 }
 
 function isChildProcess(source: object): source is ChildProcess {
@@ -52,6 +57,7 @@ function fromFd(fd: number): ResolvedSource {
       writable: new TtyWriteStream(fd),
       duplex: undefined,
       fd,
+      lazy: true,
     };
   }
   // Regular files and other character devices have no readiness in libuv; they go through
@@ -65,11 +71,15 @@ function fromFd(fd: number): ResolvedSource {
       autoClose: false,
       fs: { ...fs, close: (_fd: number, callback: (err: null) => void) => callback(null) },
     });
-    return { readable, writable, duplex: undefined, fd };
+    return { readable, writable, duplex: undefined, fd, lazy: true };
   }
   // Sockets, pipes and TTYs: libuv picks the right handle for the descriptor.
-  const socket = new Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
-  return { readable: socket, writable: socket, duplex: socket, fd };
+  // `manualStart` (what Node's own tty.ReadStream passes): a Socket over a descriptor would
+  // otherwise start reading it at once, and on the write end of a pipe that read fails and
+  // breaks every later write. The Stream starts reading at the first read interest.
+  const options = { fd, readable: true, writable: true, allowHalfOpen: true, manualStart: true };
+  const socket = new Socket(options);
+  return { readable: socket, writable: socket, duplex: socket, fd, lazy: true };
 }
 
 /** The file descriptor of a Node stream, when it has one (net sockets, pipes, TTYs); else -1. */

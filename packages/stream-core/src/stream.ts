@@ -14,6 +14,7 @@ import {
 } from './errors.js';
 import type { SocketReads } from './socket-reads.js';
 import { resolveSource, type StreamEnds, type StreamSource } from './source.js';
+import { checkTimeoutMs, longTimeout } from './timeouts.js';
 import { toBuffer } from './to-buffer.js';
 import { toStreamError } from './to-stream-error.js';
 
@@ -97,6 +98,9 @@ export class Stream implements NodeBackedStream {
   #closing: Promise<void> | undefined;
   #writeEnding = false;
   #flushScheduled = false;
+  // Over a descriptor, reading starts at the first read interest, not at construction: a
+  // Stream over one opened for writing (stdout) must not take bytes meant for another reader.
+  #reading = false;
   // The read buffer size at which the source is paused: `maxBufferSize`, or less while a
   // pump drives this stream (a pump wants the source held back as soon as it blocks).
   #pauseAt: number;
@@ -120,6 +124,9 @@ export class Stream implements NodeBackedStream {
     this.#fd = resolved.fd;
     this.#reads = options.reads;
     this.#attach();
+    // A Node stream handed over is read at once (its owner already let Node read it); a
+    // descriptor only at the first read interest.
+    if (!resolved.lazy) this.#startReading();
   }
 
   /** A `Stream` reading from `readable` and writing to `writable` (pipes, child stdio). */
@@ -134,17 +141,6 @@ export class Stream implements NodeBackedStream {
       this.#failure ??= this.#typed(err);
       this.#notify();
     };
-    if (this.#reads) {
-      const early = this.#reads.attach({
-        deliver: (chunk) => this.#arrived(chunk),
-        choose: () => this.#readTarget(),
-      });
-      for (const chunk of early) this.#arrived(chunk);
-    } else {
-      r.on('data', (chunk: Buffer | Uint8Array | string) => {
-        this.#arrived(Buffer.isBuffer(chunk) ? chunk : toBuffer(chunk));
-      });
-    }
     r.on('end', () => {
       this.#eof = true;
       this.#notify();
@@ -162,8 +158,27 @@ export class Stream implements NodeBackedStream {
     });
     w.on('close', () => this.#notify());
     if (r.readableEnded || r.destroyed) this.#eof = true;
+  }
+
+  // The first read interest (read, poll, readExactly, readiness to read, iteration, a pump):
+  // from now on the source flows into the read buffer.
+  #startReading(): void {
+    if (this.#reading) return;
+    this.#reading = true;
+    const r = this.#readable;
+    if (this.#reads) {
+      const early = this.#reads.attach({
+        deliver: (chunk) => this.#arrived(chunk),
+        choose: () => this.#readTarget(),
+      });
+      for (const chunk of early) this.#arrived(chunk);
+    } else {
+      r.on('data', (chunk: Buffer | Uint8Array | string) => {
+        this.#arrived(Buffer.isBuffer(chunk) ? chunk : toBuffer(chunk));
+      });
+    }
     // A 'data' listener does not restart a readable its owner paused; this Stream reads now.
-    else if (!this.#paused) r.resume();
+    if (!this.#eof && !this.#paused) r.resume();
   }
 
   #arrived(chunk: Buffer): void {
@@ -282,12 +297,19 @@ export class Stream implements NodeBackedStream {
 
   /** True when `read()` would not return an empty result: data, end of stream, an error, or closed. */
   readyToRead(): boolean {
+    this.#startReading();
     return this.#in.length > 0 || this.#eof || this.#failure !== undefined || this.#closed;
   }
 
-  /** True when `write()` would not have to wait: there is room in the write queue, or it would fail at once. */
+  /**
+   * True when a write would make progress now: the Node writable is below its high-water
+   * mark and the write queue has room, or the write would fail at once (closed, failed).
+   */
   readyToWrite(): boolean {
-    return this.#out.length < this.maxBufferSize || this.#writeBlocked();
+    return (
+      (this.#out.length < this.maxBufferSize && !this.#writable.writableNeedDrain) ||
+      this.#writeBlocked()
+    );
   }
 
   #writeBlocked(): boolean {
@@ -327,6 +349,7 @@ export class Stream implements NodeBackedStream {
   read(n = 4096): Buffer | null {
     this.#checkOpen();
     checkCount(n, 'n');
+    this.#startReading();
     if (this.#in.length > 0 && n > 0) {
       const out = this.#in.takeChunk(n);
       this.#consumed();
@@ -347,6 +370,7 @@ export class Stream implements NodeBackedStream {
   readInto(choose: (() => Uint8Array | undefined) | undefined): boolean {
     if (this.#reads === undefined) return false;
     this.#chooseTarget = choose;
+    if (choose !== undefined) this.#startReading();
     return true;
   }
 
@@ -391,6 +415,7 @@ export class Stream implements NodeBackedStream {
       checkCount(n, 'n');
       if (n === Number.POSITIVE_INFINITY) throw new RangeError('n must be finite');
       if (n === 0) return Promise.resolve(EMPTY);
+      this.#startReading();
       // Already buffered (a frame header, usually): no async-function machinery.
       if (this.#in.length >= n) {
         const out = this.#in.take(n);
@@ -425,19 +450,22 @@ export class Stream implements NodeBackedStream {
   /** Resolves true when data is ready or the peer hung up (or failed), false after `timeoutMs`. */
   async poll(timeoutMs = 0): Promise<boolean> {
     this.#checkOpen();
+    checkTimeoutMs(timeoutMs, 'poll');
+    this.#startReading();
     const ready = (): boolean => this.#in.length > 0 || this.#eof || this.#failure !== undefined;
-    if (ready() || timeoutMs <= 0) return ready();
+    if (ready() || timeoutMs === 0) return ready();
     return new Promise((resolve, reject) => {
       const finish = (): void => {
         off();
-        clearTimeout(timer);
+        cancel?.();
         if (this.#closed) reject(new StreamClosedError());
         else resolve(ready());
       };
       const off = this.onReadiness(() => {
         if (ready() || this.#closed) finish();
       });
-      const timer = setTimeout(finish, timeoutMs);
+      const cancel =
+        timeoutMs === Number.POSITIVE_INFINITY ? undefined : longTimeout(timeoutMs, finish);
     });
   }
 
@@ -597,6 +625,7 @@ export class Stream implements NodeBackedStream {
    * A buffered chunk comes back at once; a promise is made only when the reader must wait.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> & AsyncDisposable {
+    this.#startReading();
     type Result = IteratorResult<Buffer, undefined>;
     const doneResult: Result = { done: true, value: undefined };
     let finished = false;
@@ -688,6 +717,7 @@ export class Stream implements NodeBackedStream {
     hooksOf = (stream: Stream): StreamHooks => ({
       takeChunk: () => {
         stream.#checkOpen();
+        stream.#startReading();
         if (stream.#in.length > 0) {
           const chunk = stream.#in.takeChunk();
           stream.#consumed();
@@ -705,6 +735,7 @@ export class Stream implements NodeBackedStream {
       },
       outstanding: () => stream.#writable.writableLength,
       pauseAt: (bytes: number | undefined) => {
+        if (bytes !== undefined) stream.#startReading();
         stream.#pauseAt = Math.min(bytes ?? stream.maxBufferSize, stream.maxBufferSize);
         if (!stream.#paused && stream.#in.length >= stream.#pauseAt) {
           stream.#paused = true;

@@ -1,0 +1,91 @@
+// Issue 13, defects 1 and 2, run as a user runs a program: under a real pseudo-terminal, with
+// stdout on the terminal, on a pipe and on a regular file.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, nodeCommandLine, Terminal } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-stdio-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Where = 'terminal' | 'pipe' | 'file';
+const WHERE: Where[] = ['terminal', 'pipe', 'file'];
+
+// The program's stdout on the terminal, through a pipe (`| cat` shows it on the terminal),
+// or in a file (read once the program ended).
+function redirect(where: Where, file: string): string {
+  if (where === 'pipe') return ' | cat';
+  if (where === 'file') return ` > '${file}'`;
+  return '';
+}
+
+async function stdoutOf(term: Terminal, where: Where, file: string): Promise<string> {
+  expect(await term.exited).toBe(0);
+  return where === 'file' ? readFileSync(file, 'utf8') : term.screen;
+}
+
+describe('new Stream(fd) reads a descriptor only once asked to (issue 13, defect 1)', () => {
+  for (const where of WHERE) {
+    it(`a program wrapping fd 0 and fd 1 gets every keystroke; stdout on a ${where} works`, async () => {
+      const out = join(dir, `keys-${where}.txt`);
+      const term = new Terminal(
+        `${nodeCommandLine(fixture('keys.ts'), ['26'])}${redirect(where, out)}`,
+      );
+      try {
+        await term.waitFor(/@@READY@@/);
+        const letters = 'abcdefghijklmnopqrstuvwxyz';
+        for (let i = 0; i < letters.length; i++) {
+          const from = term.screen.length;
+          term.type(letters[i]!);
+          // Each keystroke is acknowledged by the program before the next is typed: a
+          // keystroke taken by another reader of the terminal never arrives, and this fails.
+          await term.waitFor(new RegExp(`#${i + 1}#`), from, 5000);
+        }
+        expect(await stdoutOf(term, where, out)).toContain(`keys:${letters}`);
+      } finally {
+        term.kill();
+      }
+    });
+  }
+});
+
+describe("the README's two-pump loop: stdin → TCP peer → stdout (issue 13, defect 2)", () => {
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    // A real peer: upper-cases what it gets, and ends its output when its input ended.
+    server = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('data', (chunk: Buffer) => socket.write(chunk.toString().toUpperCase()));
+      socket.on('end', () => socket.end());
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  for (const where of WHERE) {
+    it(`passes stdin's end on as a half-close and ends cleanly; stdout on a ${where}`, async () => {
+      const out = join(dir, `pumps-${where}.txt`);
+      const term = new Terminal(
+        `${nodeCommandLine(fixture('two-pumps.ts'), [String(port)])}${redirect(where, out)}; echo "@@EXIT $?@@"`,
+      );
+      try {
+        term.type('hello sluice\r');
+        // The line comes back through the peer (upper-cased), then end of input (^D).
+        if (where !== 'file') await term.waitFor(/HELLO SLUICE/);
+        term.type('\x04');
+        // The exit status of the program (of `cat` with a pipe: @@DONE@@ says the loop ended).
+        const [, status] = await term.waitFor(/@@EXIT (\d+)@@/);
+        expect(status).toBe('0');
+        const text = await stdoutOf(term, where, out);
+        expect(text).toContain('HELLO SLUICE');
+        expect(term.screen).toContain('@@DONE@@');
+      } finally {
+        term.kill();
+      }
+    });
+  }
+});
