@@ -1,35 +1,41 @@
 // Moving bytes between Node streams and a channel, with backpressure both ways: each chunk
 // read is one message, each message received is written as it is.
-import { once } from 'node:events';
-import type { Readable, Writable } from 'node:stream';
+//
+// The end of one side's input is an empty message (a read never yields an empty chunk, so
+// it cannot be data). A channel has no half-close of its own: an encrypted one ends only
+// with its authenticated close, which closes both directions; the empty message lets the
+// peer see "no more input" and still answer, as netcat's half-close does over TCP.
+import type { Writable } from 'node:stream';
 import type { Channel } from '@sluice/channel';
-import type { ByteStream } from '@sluice/stream-core';
 
-/**
- * Sends everything `source` yields over `channel`, then flushes and half-closes `stream`
- * (the peer reads end of stream and can still answer).
- */
+const END_OF_INPUT = new Uint8Array(0);
+
+/** Sends everything `source` yields over `channel`, then the end-of-input message. */
 export async function sendAll(
   source: AsyncIterable<Uint8Array>,
   channel: Channel,
-  stream: ByteStream,
   count: (n: number) => void = () => {},
 ): Promise<void> {
   for await (const chunk of source) {
+    if (chunk.length === 0) continue;
     count(chunk.length);
     await channel.send(chunk);
   }
+  await channel.send(END_OF_INPUT);
   await channel.flush();
-  await stream.closeWrite();
 }
 
-/** Writes every message of `channel` to `sink` until the peer ends; does not end `sink`. */
+/**
+ * Writes every message of `channel` to `sink` until the peer's end of input (or the end of
+ * the connection); does not end `sink`.
+ */
 export async function receiveAll(
   channel: Channel,
   sink: Writable,
   count: (n: number) => void = () => {},
 ): Promise<void> {
   for await (const message of channel) {
+    if (message.length === 0) return;
     count(message.length);
     if (!sink.write(message)) await drained(sink);
   }
@@ -37,28 +43,21 @@ export async function receiveAll(
 
 function drained(sink: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onDrain = (): void => {
-      sink.off('error', onError);
-      sink.off('close', onDrain);
+    const ok = (): void => {
+      off();
       resolve();
     };
-    const onError = (error: Error): void => {
-      sink.off('drain', onDrain);
-      sink.off('close', onDrain);
+    const fail = (error: Error): void => {
+      off();
       reject(error);
     };
-    sink.once('drain', onDrain);
-    sink.once('error', onError);
-    sink.once('close', onDrain);
+    const off = (): void => {
+      sink.off('drain', ok);
+      sink.off('close', ok);
+      sink.off('error', fail);
+    };
+    sink.once('drain', ok);
+    sink.once('close', ok);
+    sink.once('error', fail);
   });
-}
-
-/** A Readable as chunks, for `sendAll`. */
-export function chunksOf(readable: Readable): AsyncIterable<Uint8Array> {
-  return readable;
-}
-
-/** Resolves once `emitter` emits `event` (a small wrapper so callers need not import events). */
-export async function onceEvent(emitter: NodeJS.EventEmitter, event: string): Promise<void> {
-  await once(emitter, event);
 }

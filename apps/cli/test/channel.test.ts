@@ -24,22 +24,49 @@ describe('sluice serve / connect', () => {
     return s;
   };
 
+  let key = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sluice-cli-channel-'));
+    key = join(dir, 'k');
+    const made = await run('sluice', ['keygen', key]);
+    expect(made.code, made.stderr).toBe(0);
   });
   afterAll(async () => {
     await Promise.all(running.map((s) => s.stop()));
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('tcp, port 0: 100 MB through --exec cat come back intact', async () => {
-    const s = await started(['tcp://127.0.0.1:0', '--exec', 'cat']);
+  it('tcp, port 0, --key-file: 100 MB through --exec cat come back intact', async () => {
+    const s = await started(['tcp://127.0.0.1:0', '--key-file', key, '--exec', 'cat']);
     expect(s.url).toMatch(/^tcp:\/\/127\.0\.0\.1:[1-9]\d*$/);
     const data = randomBytes(100 * 1024 * 1024);
-    const r = await run('sluice', ['connect', s.url], { input: data, timeoutMs: 60_000 });
+    const r = await run('sluice', ['connect', s.url, '--key-file', key], {
+      input: data,
+      timeoutMs: 60_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.length).toBe(data.length);
     expect(sha(r.stdout)).toBe(sha(data));
+  });
+
+  it('a wrong key: non-zero exit and one line saying the key does not match, on both sides', async () => {
+    const other = join(dir, 'other-key');
+    expect((await run('sluice', ['keygen', other])).code).toBe(0);
+    const s = await started(['tcp://127.0.0.1:0', '--key-file', key, '--exec', 'cat']);
+    const r = await run('sluice', ['connect', s.url, '--key-file', other], { input: 'secret' });
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toBe(
+      "sluice: the key does not match the peer's (both sides need the same --key-file)\n",
+    );
+    // The server says so too, and goes on serving.
+    await s.waitForStderr("the key does not match the peer's");
+    const ok = await run('sluice', ['connect', s.url, '--key-file', key], { input: 'again' });
+    expect(ok.stdout.toString()).toBe('again');
+    // No key on one side: told, not garbage.
+    const plain = await run('sluice', ['connect', s.url], { input: 'x' });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^sluice: the peer starts an encrypted channel[^\n]*\n$/);
   });
 
   it('connect half-closes at the end of stdin: the peer sees EOF and can still answer', async () => {
@@ -87,16 +114,16 @@ describe('sluice serve / connect', () => {
 
   it('unix:// and unix:@abstract', async () => {
     for (const url of [`unix://${join(dir, 's.sock')}`, `unix:@sluice-cli-${process.pid}`]) {
-      const s = await started([url, '--exec', 'cat']);
+      const s = await started([url, '--key-file', key, '--exec', 'cat']);
       expect(s.url).toBe(url);
       const data = randomBytes(1024 * 1024);
-      const r = await run('sluice', ['connect', s.url], { input: data });
+      const r = await run('sluice', ['connect', s.url, '--key-file', key], { input: data });
       expect(sha(r.stdout), url).toBe(sha(data));
     }
   });
 
   it('tls:// and wss:// with a CA made here, and ws://', async () => {
-    const { ca, cert, key } = makeCertificates(dir);
+    const { ca, cert, key: pem } = makeCertificates(dir);
     for (const url of [
       'tls://127.0.0.1:0',
       'wss://127.0.0.1:0/sluice',
@@ -105,19 +132,23 @@ describe('sluice serve / connect', () => {
       const tls = !url.startsWith('ws:');
       const s = await started([
         url,
+        '--key-file',
+        key,
         '--exec',
         'cat',
-        ...(tls ? ['--cert', cert, '--key', key] : []),
+        ...(tls ? ['--cert', cert, '--key', pem] : []),
       ]);
       const data = randomBytes(1024 * 1024);
-      const r = await run('sluice', ['connect', s.url, ...(tls ? ['--ca', ca] : [])], {
-        input: data,
-      });
+      const r = await run(
+        'sluice',
+        ['connect', s.url, '--key-file', key, ...(tls ? ['--ca', ca] : [])],
+        { input: data },
+      );
       expect(r.code, `${url}: ${r.stderr}`).toBe(0);
       expect(sha(r.stdout), url).toBe(sha(data));
     }
     // Without the CA the certificate does not verify: one line, non-zero.
-    const s = await started(['tls://127.0.0.1:0', '--exec', 'cat', '--cert', cert, '--key', key]);
+    const s = await started(['tls://127.0.0.1:0', '--exec', 'cat', '--cert', cert, '--key', pem]);
     const r = await run('sluice', ['connect', s.url], { input: 'x' });
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')).toHaveLength(2);
@@ -128,13 +159,22 @@ describe('sluice serve / connect', () => {
     const server = ssh.available ? ssh.value : (undefined as never);
     const identity = join(dir, 'id');
     await writeFile(identity, server.privateKey, { mode: 0o600 });
-    const s = await started(['tcp://127.0.0.1:0', '--exec', 'cat']);
+    const s = await started(['tcp://127.0.0.1:0', '--key-file', key, '--exec', 'cat']);
     const target = new URL(s.url).host;
     const url = `ssh://${server.username}@${server.host}:${server.port}/${target}`;
     const data = randomBytes(1024 * 1024);
     const r = await run(
       'sluice',
-      ['connect', url, '--identity', identity, '--known-hosts', server.knownHostsPath],
+      [
+        'connect',
+        url,
+        '--key-file',
+        key,
+        '--identity',
+        identity,
+        '--known-hosts',
+        server.knownHostsPath,
+      ],
       {
         input: data,
       },

@@ -11,6 +11,8 @@ export interface Served {
   url: string;
   /** What it wrote to stderr so far. */
   stderr: () => string;
+  /** Resolves once its stderr shows `text` (rejects after `timeoutMs`). */
+  waitForStderr: (text: string, timeoutMs?: number) => Promise<void>;
   /** Stops it. */
   stop: () => Promise<void>;
 }
@@ -33,6 +35,21 @@ export function serve(args: string[]): Promise<Served> {
       resolve({
         url: m[1] as string,
         stderr: () => err,
+        waitForStderr: (text, timeoutMs = 10_000) =>
+          new Promise<void>((done, fail) => {
+            if (err.includes(text)) return done();
+            const timer = setTimeout(() => {
+              child.stderr.off('data', check);
+              fail(new Error(`sluice serve did not print ${JSON.stringify(text)}; stderr: ${err}`));
+            }, timeoutMs);
+            const check = (): void => {
+              if (!err.includes(text)) return;
+              clearTimeout(timer);
+              child.stderr.off('data', check);
+              done();
+            };
+            child.stderr.on('data', check);
+          }),
         stop: async () => {
           child.kill();
           await exited;

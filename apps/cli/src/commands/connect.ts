@@ -48,7 +48,9 @@ export async function connectCommand(
   const channel = new Channel(stream, options);
   const progress = startProgress(ctx.io, 'connect');
   try {
-    const sending = sendAll(process.stdin, channel, stream, progress.add);
+    // A wrong key is reported as such before any byte of stdin is read.
+    await channel.handshake();
+    const sending = sendAll(process.stdin, channel, progress.add);
     // Sending may fail after the peer has gone; the answer decides how this ends.
     sending.catch(() => undefined);
     await receiveAll(channel, process.stdout, progress.add);

@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { Channel } from '@sluice/channel';
-import type { ByteStream } from '@sluice/stream-core';
 import { type ListenOptions, listen, splitCommand } from '@sluice/transports';
 import { receiveAll, sendAll } from '../bridge.js';
 import { type ChannelFlags, channelOptions } from '../channel-options.js';
@@ -28,7 +27,7 @@ export interface ServeFlags extends ChannelFlags {
   key?: string;
 }
 
-type Handler = (channel: Channel, stream: ByteStream) => Promise<void>;
+type Handler = (channel: Channel) => Promise<void>;
 
 function parseForward(target: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(target);
@@ -45,15 +44,18 @@ function handlerFor(ctx: Context, flags: ServeFlags): Handler {
     throw usageError('choose exactly one of --exec, --forward and --echo', 'serve');
   }
   if (flags.echo) {
-    return async (channel, stream) => {
-      for await (const message of channel) await channel.send(message);
+    return async (channel) => {
+      // Every message back as it came, the end-of-input message included.
+      for await (const message of channel) {
+        await channel.send(message);
+        if (message.length === 0) break;
+      }
       await channel.flush();
-      await stream.closeWrite();
     };
   }
   if (flags.forward !== undefined) {
     const { host, port } = parseForward(flags.forward);
-    return async (channel, stream) => {
+    return async (channel) => {
       const socket = netConnect({ host, port, allowHalfOpen: true, noDelay: true });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
@@ -62,13 +64,13 @@ function handlerFor(ctx: Context, flags: ServeFlags): Handler {
       socket.on('error', () => undefined);
       await Promise.all([
         receiveAll(channel, socket).then(() => socket.end()),
-        sendAll(socket, channel, stream),
+        sendAll(socket, channel),
       ]).finally(() => socket.destroy());
     };
   }
   const argv = splitCommand(flags.exec as string);
   if (argv.length === 0) throw usageError('--exec needs a command', 'serve');
-  return async (channel, stream) => {
+  return async (channel) => {
     const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise<number>((resolve, reject) => {
       child.once('error', reject);
@@ -77,7 +79,7 @@ function handlerFor(ctx: Context, flags: ServeFlags): Handler {
     child.stdin.on('error', () => undefined); // the process may stop reading early
     await Promise.all([
       receiveAll(channel, child.stdin).then(() => child.stdin.end()),
-      sendAll(child.stdout, channel, stream),
+      sendAll(child.stdout, channel),
       exited,
     ]).catch((error: unknown) => {
       child.kill();
@@ -113,7 +115,7 @@ export async function serve(ctx: Context, url: string, flags: ServeFlags): Promi
     for await (const stream of listener) {
       const channel = new Channel(stream, options);
       // Each connection on its own: one failing is reported and the others go on.
-      handler(channel, stream)
+      handler(channel)
         .catch((error: unknown) => {
           ctx.io.err(`sluice: connection: ${describeError(error, 'serve').line}\n`);
         })
