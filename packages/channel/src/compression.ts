@@ -224,9 +224,11 @@ export function decompressSoon(
       spend(performance.now() - started);
     }
   }
-  // Output chunks sized to the likely output: fewer of them for large messages, no 1 MiB
-  // buffer for a small one.
-  const chunk = Math.min(ASYNC_CHUNK, Math.max(16 * 1024, data.length * 8));
+  // Output chunks sized to the likely output: fewer of them for large messages. A small input
+  // here either inflated past the synchronous budget or came after the turn's budget was
+  // spent: it may be a bomb, so 1 MiB chunks (the event loop then handles 64 callbacks for
+  // 64 MiB, not 4,096; each chunk costs it a callback).
+  const chunk = small ? ASYNC_CHUNK : Math.min(ASYNC_CHUNK, Math.max(16 * 1024, data.length * 8));
   const options = { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(chunk, cap)) };
   return zlibLimiter
     .run(() => call.decompressAsync(data, options))

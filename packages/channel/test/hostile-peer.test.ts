@@ -65,14 +65,18 @@ describe('a hostile peer, default options, over TCP', () => {
     const outcomes = Promise.all(receivers.map((rx) => rx.recv().catch((e: unknown) => e)));
     await Promise.all(pairs.map((p) => p.a.writeAll(frame)));
     const errors = await outcomes;
+    // One more timer turn, so that a stall that lasted until now is in the histogram.
+    await new Promise((resolve) => setTimeout(resolve, 2));
     delay.disable();
     for (const error of errors) {
       expect(error).toBeInstanceOf(CompressionError);
       expect((error as Error).message).toMatch(/more than maxMessageSize/);
     }
-    // Before the output budget, each bomb held the loop 130-260 ms, back to back (20 of them:
-    // seconds). Now synchronous work is a few ms per turn; the rest of the 100 ms margin is
-    // for a shared, loaded 2-core machine (the pool's threads and other processes).
-    expect(delay.max / 1e6).toBeLessThan(100);
+    // Before the output budget, each bomb held the loop 130-260 ms (unloaded), back to back:
+    // 3-5 s of solid blocking for the 20 (one delay of that size). Now each synchronous call
+    // stops within a few ms and the rest runs on the pool. The margins are for a shared,
+    // loaded 2-core machine, whose scheduler alone stalls a process ~100 ms now and then.
+    expect(delay.max / 1e6).toBeLessThan(500);
+    expect(delay.percentile(90) / 1e6).toBeLessThan(50);
   });
 });
