@@ -129,6 +129,35 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
     }
   });
 
+  it('run -d prints the container ID and leaves it running; exec -d runs in the background', async () => {
+    const name = containerName('detached');
+    made.push(name);
+    const r = await run('sluice', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '-e',
+      'X=1',
+      TEST_IMAGE,
+      'sleep',
+      '300',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.toString().trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const state = await run('docker', ['inspect', '-f', '{{.Id}} {{.State.Running}}', name]);
+    expect(state.stdout.toString().trim()).toBe(`${id} true`);
+    const e = await run('sluice', ['exec', '-d', name, 'sh', '-c', 'echo bg > /tmp/mark']);
+    expect(e.code, e.stderr).toBe(0);
+    // The background command finishes on its own: ask until its file is there.
+    let seen = '';
+    for (let i = 0; i < 50 && seen !== 'bg'; i++) {
+      seen = (await run('sluice', ['exec', name, 'cat', '/tmp/mark'])).stdout.toString().trim();
+    }
+    expect(seen).toBe('bg');
+  });
+
   it('logs -f: stdout on stdout, stderr on stderr, until the container stops', async () => {
     const container = await startBackground([
       TEST_IMAGE,

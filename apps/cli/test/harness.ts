@@ -15,10 +15,18 @@ if (!existsSync(SLUICE)) {
   );
 }
 
-/** argv that runs `sluice` (or `docker`) with `args`. */
-export function command(tool: 'sluice' | 'docker', args: string[]): [string, string[]] {
-  return tool === 'sluice' ? [process.execPath, [SLUICE, ...args]] : ['docker', args];
+/** What a test runs: the built sluice, the Docker CLI (the anchor), or a shell script. */
+export type Tool = 'sluice' | 'docker' | 'sh';
+
+/** argv that runs `tool` with `args` (`sh`: `/bin/sh -c args[0]`). */
+export function command(tool: Tool, args: string[]): [string, string[]] {
+  if (tool === 'sluice') return [process.execPath, [SLUICE, ...args]];
+  if (tool === 'sh') return ['/bin/sh', ['-c', ...args]];
+  return ['docker', args];
 }
+
+/** A shell word for `sh -c` scripts. */
+export const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** What a finished run printed and how it exited. */
 export interface Ran {
@@ -79,7 +87,7 @@ export class Terminal {
   readonly exited: Promise<number>;
 
   constructor(
-    tool: 'sluice' | 'docker',
+    tool: Tool,
     args: string[],
     size = { cols: 70, rows: 20 },
     env: Record<string, string> = {},
