@@ -16,6 +16,7 @@ import {
 } from '@sluice/stream-core';
 import { batchBytes, encodeBatch } from './batch.js';
 import { Batcher } from './batcher.js';
+import { checkChannelOptions } from './check-options.js';
 import { type CodecOptions, MessageCodec } from './codec.js';
 import { DEFAULT_BATCH_MAX_MESSAGE, FLAG_BATCH } from './constants.js';
 import { type EncryptOptions, encryptConfig } from './encryption/options.js';
@@ -29,7 +30,9 @@ import { nodeWritableOf, uncorkNow, writeParts } from './node-writer.js';
 export interface BatchOptions {
   /** Messages per batch. Default `DEFAULT_BATCH_SIZE` (10). */
   size?: number;
-  /** Longest a message waits for its batch, in seconds. Default `DEFAULT_BATCH_TIMEOUT` (0.1). */
+  /** Longest a message waits for its batch, in milliseconds. Default 100. */
+  timeoutMs?: number;
+  /** The same in seconds, as the seed has it (`DEFAULT_BATCH_TIMEOUT`, 0.1). Give one of the two. */
   timeout?: number;
   /** Messages larger than this many bytes are not batched (the batch goes first). Default 64 KiB. */
   maxMessage?: number;
@@ -81,10 +84,13 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   };
   private readonly receiveNext = (): Promise<Uint8Array> => this.receive();
   private unwrapping: Promise<void> | undefined;
+  // Something was written since the last flush (a buffering stream may hold it).
+  private unflushed = false;
   // The handshake and record layer, when encrypting.
   private readonly secure: SecureSession | undefined;
 
   constructor(stream: ByteStream, options: ChannelOptions = {}) {
+    checkChannelOptions(options);
     this.stream = stream;
     this.codec = new MessageCodec(options);
     if (options.encrypt !== undefined) {
@@ -110,11 +116,21 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     if (batch !== undefined && batch !== false) {
       const o = batch === true ? {} : batch;
       const size = o.size ?? DEFAULT_BATCH_SIZE;
-      const timeout = o.timeout ?? DEFAULT_BATCH_TIMEOUT;
-      if (!Number.isInteger(size) || size < 1 || size > 65_536) {
-        throw new RangeError(`batch size must be an integer 1..65536, got ${size}`);
+      if (o.timeout !== undefined && o.timeoutMs !== undefined) {
+        throw new TypeError(
+          'give batch.timeoutMs (milliseconds) or batch.timeout (seconds), not both',
+        );
       }
-      if (!(timeout >= 0)) throw new RangeError(`batch timeout must be >= 0, got ${timeout}`);
+      const timeoutMs = o.timeoutMs ?? (o.timeout ?? DEFAULT_BATCH_TIMEOUT) * 1000;
+      if (!Number.isInteger(size) || size < 1 || size > 65_536) {
+        throw new RangeError(`batch.size must be an integer 1..65536, got ${size}`);
+      }
+      if (!(timeoutMs >= 0 && timeoutMs <= 2 ** 31 - 1)) {
+        throw new RangeError(`batch timeout must be 0..${2 ** 31 - 1} ms, got ${timeoutMs} ms`);
+      }
+      if (o.maxMessage !== undefined && !(Number.isInteger(o.maxMessage) && o.maxMessage >= 0)) {
+        throw new RangeError(`batch.maxMessage must be an integer >= 0, got ${o.maxMessage}`);
+      }
       this.batchMaxMessage = Math.min(
         o.maxMessage ?? DEFAULT_BATCH_MAX_MESSAGE,
         this.codec.maxMessageSize,
@@ -122,7 +138,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       this.batcher = new Batcher(
         {
           size,
-          timeoutMs: timeout * 1000,
+          timeoutMs,
           maxBytes: Math.min(
             this.codec.maxMessageSize,
             Math.max(size, 1) * (4 + this.batchMaxMessage),
@@ -158,11 +174,16 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
     }
   }
 
-  /** Sends any batched messages now; resolves once everything sent so far is accepted. */
+  /**
+   * Sends any batched messages now, and pushes what a buffering stream holds (`flush()` of a
+   * `BufferedStream`); resolves once everything sent so far is accepted.
+   */
   async flush(): Promise<void> {
+    this.unflushed = false;
     if (this.batcher) await this.batcher.flush();
     await this.writeChain;
     if (this.writable) uncorkNow(this.writable);
+    await this.stream.flush?.();
     // A transport that failed after taking the bytes: they are lost, say so.
     const errored = this.writable?.errored;
     if (errored) {
@@ -190,6 +211,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
   // `payload`: one message, or the messages of a batch (with FLAG_BATCH).
   private enqueue(payload: Uint8Array | Uint8Array[], flags: number): Promise<void> {
     if (this.writeFailure !== undefined) return Promise.reject(this.writeFailure);
+    this.unflushed = true;
     if (this.secure) return this.enqueueSealed(this.secure, payload, flags);
     let encoded: Uint8Array[] | Promise<Uint8Array[]>;
     try {
@@ -354,6 +376,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       } else if (this.stream.readyToRead() && !this.pulling) {
         this.readChunk();
       } else {
+        this.flushBeforeWaiting();
         await this.pull();
       }
     }
@@ -392,6 +415,14 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       this.inboxHead = 0;
     }
     return m;
+  }
+
+  // A reply cannot come while its request waits in a batch or in a buffering stream: a
+  // receiver about to wait sends what it holds (request/response through batching pays no
+  // batch timeout per call).
+  private flushBeforeWaiting(): void {
+    if (!this.unflushed && !this.batcher?.size) return;
+    this.flush().catch(() => {}); // a failure is recorded as writeFailure
   }
 
   // Takes the next chunk from the stream into the decoder, waiting for one. Shared by
@@ -453,6 +484,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       }
       const left = deadline - performance.now();
       if (left <= 0) return false;
+      this.flushBeforeWaiting();
       if (!(await this.readableWithin(left))) return false;
     }
   }

@@ -41,13 +41,33 @@ const PROBE_LEVEL: Readonly<Record<CompressionAlgorithm, number>> = {
   zstd: 1,
 };
 
+// The levels each algorithm takes (a level outside is refused, not clamped).
+const LEVELS: Readonly<Record<CompressionAlgorithm, readonly [number, number]>> = {
+  deflate: [0, 9],
+  brotli: [0, 11],
+  zstd: [-7, 22],
+};
+
 /** A compression `PayloadLayer`. */
 export function compressionLayer(options: CompressionOptions = {}): PayloadLayer {
   const algorithm = options.algorithm ?? 'deflate';
   const level = options.level ?? DEFAULT_COMPRESSION_LEVEL;
   const threshold = options.threshold ?? DEFAULT_COMPRESSION_THRESHOLD;
   const id = ALGORITHM_IDS[algorithm];
-  if (id === undefined) throw new TypeError(`unknown compression algorithm '${String(algorithm)}'`);
+  if (id === undefined) {
+    throw new TypeError(
+      `unknown compression algorithm '${String(algorithm)}' (expected deflate, brotli or zstd)`,
+    );
+  }
+  const [lo, hi] = LEVELS[algorithm];
+  if (typeof level !== 'number' || !Number.isInteger(level) || level < lo || level > hi) {
+    throw new RangeError(
+      `compress.level for ${algorithm} must be an integer ${lo}..${hi}, got ${String(level)}`,
+    );
+  }
+  if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 0) {
+    throw new RangeError(`compress.threshold must be an integer >= 0, got ${String(threshold)}`);
+  }
   const flags = FLAG_COMPRESSED | (id << ALGORITHM_SHIFT);
   return {
     name: `compression (${algorithm})`,
