@@ -12,6 +12,15 @@
  * @packageDocumentation
  */
 
+// The errors this package throws, so `import { DaemonError } from '@sluice/docker-demux'` works.
+export {
+  BufferOverflowError,
+  ConnectionLostError,
+  DaemonError,
+  ProtocolError,
+  StreamClosedError,
+  StreamError,
+} from '@sluice/stream-core';
 export {
   DEFAULT_MAX_FRAME_SIZE,
   HEADER_SIZE,

@@ -2,7 +2,7 @@
 // gathered or `flush()` is called, so many tiny writes become few large ones. Reads and
 // readiness go straight to the wrapped stream.
 import { DEFAULT_BUFFER_SIZE } from './constants.js';
-import type { ByteStream } from './contract.js';
+import type { ByteStream, ReadExactlyOptions } from './contract.js';
 import { BufferOverflowError, StreamClosedError } from './errors.js';
 import { toBuffer } from './to-buffer.js';
 
@@ -164,9 +164,9 @@ export class BufferedStream implements ByteStream {
     this.#checkOpen();
     return this.stream.read(n);
   }
-  readExactly(n: number): Promise<Uint8Array> {
+  readExactly(n: number, options?: ReadExactlyOptions): Promise<Uint8Array> {
     this.#checkOpen();
-    return this.stream.readExactly(n);
+    return this.stream.readExactly(n, options);
   }
   poll(timeoutMs?: number): Promise<boolean> {
     this.#checkOpen();

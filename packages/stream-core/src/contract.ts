@@ -16,6 +16,12 @@ export interface Selectable {
   onReadiness(listener: () => void): () => void;
 }
 
+/** Options of `readExactly`. */
+export interface ReadExactlyOptions {
+  /** The largest `n` accepted, in bytes. Default: the stream's `maxBufferSize` (1 MiB). */
+  maxBytes?: number;
+}
+
 /**
  * A bidirectional byte stream with both seed faces: dockerpty's non-blocking one (`read`,
  * `write`, `doWrite`, `needsWrite`, `select`) and RPyC's awaitable one (`readExactly`,
@@ -50,8 +56,12 @@ export interface ByteStream extends Selectable, AsyncIterable<Uint8Array>, Async
   flush?(): Promise<void>;
   /** True while written data is waiting to be flushed. */
   needsWrite(): boolean;
-  /** Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends first. */
-  readExactly(n: number): Promise<Uint8Array>;
+  /**
+   * Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends
+   * first, and with `BufferOverflowError` (before allocating) when `n` exceeds the bound:
+   * `options.maxBytes`, default the stream's `maxBufferSize`.
+   */
+  readExactly(n: number, options?: ReadExactlyOptions): Promise<Uint8Array>;
   /** Resolves true when data is ready or the peer hung up, false after `timeoutMs`. */
   poll(timeoutMs?: number): Promise<boolean>;
   /** Resolves once `data` is accepted within the write bound (waits under backpressure). */

@@ -24,7 +24,7 @@ export {
   MAX_BUFFER_SIZE,
   STREAM_CHUNK_SIZE,
 } from './constants.js';
-export type { ByteStream, NodeBackedStream, Selectable } from './contract.js';
+export type { ByteStream, NodeBackedStream, ReadExactlyOptions, Selectable } from './contract.js';
 export {
   AuthenticationError,
   BufferOverflowError,
@@ -44,6 +44,12 @@ export {
   TimeoutError,
   type TimeoutErrorOptions,
 } from './errors.js';
+export {
+  assertByteStream,
+  fromMinimalStream,
+  isByteStream,
+  type MinimalStream,
+} from './minimal-stream.js';
 export { Pump, type PumpOptions } from './pump.js';
 export { select } from './select.js';
 export { type OnRead, SocketReads } from './socket-reads.js';

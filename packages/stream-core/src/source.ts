@@ -3,8 +3,9 @@
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { Socket } from 'node:net';
-import { Duplex, type Readable, type Writable } from 'node:stream';
+import { Duplex, Readable, Writable } from 'node:stream';
 import { isatty, ReadStream as TtyReadStream, WriteStream as TtyWriteStream } from 'node:tty';
+import { StreamClosedError } from './errors.js';
 
 /** The two ends of a stream made from a separate readable and writable (pipes, child stdio). */
 export interface StreamEnds {
@@ -17,6 +18,7 @@ export interface StreamEnds {
 /** Anything `new Stream(...)` accepts. */
 export type StreamSource =
   | Duplex
+  | Readable
   | ChildProcess
   | StreamEnds
   | number
@@ -36,6 +38,8 @@ export interface ResolvedSource {
    * write end or a file opened for writing, where a read steals input or fails).
    */
   lazy?: boolean;
+  /** Made from a plain `Readable`: there is no writing side. */
+  readOnly?: boolean;
 }
 
 function isChildProcess(source: object): source is ChildProcess {
@@ -49,6 +53,12 @@ function isEnds(source: object): source is StreamEnds {
 
 function fromFd(fd: number): ResolvedSource {
   if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`not a file descriptor: ${fd}`);
+  let stat: fs.Stats;
+  try {
+    stat = fs.fstatSync(fd);
+  } catch (err) {
+    throw new StreamClosedError(`file descriptor ${fd} is not open`, { cause: err });
+  }
   // Terminals: libuv's TTY handles (one to read, one to write; `nodeReadable.setRawMode()`
   // switches raw mode).
   if (isatty(fd)) {
@@ -63,7 +73,6 @@ function fromFd(fd: number): ResolvedSource {
   // Regular files and other character devices have no readiness in libuv; they go through
   // fs streams. The reader owns the descriptor (closes it when destroyed); the writer must
   // not close it a second time, since the number may already belong to another file by then.
-  const stat = fs.fstatSync(fd);
   if (stat.isFile() || stat.isCharacterDevice()) {
     const readable = fs.createReadStream('', { fd, autoClose: false });
     const writable = fs.createWriteStream('', {
@@ -90,14 +99,28 @@ export function fdOf(stream: unknown): number {
   return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }
 
+const ACCEPTS =
+  'new Stream() takes a Duplex, a Readable (read-only), a ChildProcess, {readable, writable} or a file descriptor';
+
+// A writing side for a read-only stream: already ended, so nothing is ever written to it.
+function noWritingSide(): Writable {
+  const writable = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  writable.end();
+  return writable;
+}
+
 /** Resolves `source`, or throws TypeError when it is none of the accepted kinds. */
 export function resolveSource(source: StreamSource): ResolvedSource {
   if (typeof source === 'number') return fromFd(source);
   if (typeof source !== 'object' || source === null) {
-    throw new TypeError('Stream needs a Duplex, a ChildProcess, {readable, writable} or an fd');
+    throw new TypeError(`${ACCEPTS}; got ${source === null ? 'null' : typeof source}`);
   }
   if (source instanceof Duplex) {
     return { readable: source, writable: source, duplex: source, fd: fdOf(source) };
+  }
+  if (source instanceof Readable) {
+    const fd = fdOf(source);
+    return { readable: source, writable: noWritingSide(), duplex: undefined, fd, readOnly: true };
   }
   if (isChildProcess(source)) {
     const { stdout, stdin } = source;
@@ -110,5 +133,11 @@ export function resolveSource(source: StreamSource): ResolvedSource {
   if (typeof (source as { fileno?: unknown }).fileno === 'function') {
     return fromFd((source as { fileno(): number }).fileno());
   }
-  throw new TypeError('Stream needs a Duplex, a ChildProcess, {readable, writable} or an fd');
+  const shape = source as Record<string, unknown>;
+  if (typeof shape.read === 'function' && typeof shape.write === 'function') {
+    throw new TypeError(
+      `${ACCEPTS}. This object has read() and write() but is not a Node stream: wrap a seed-shaped stream (read/write/close/closed) with fromMinimalStream(), or implement the ByteStream contract`,
+    );
+  }
+  throw new TypeError(ACCEPTS);
 }

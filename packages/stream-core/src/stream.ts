@@ -5,7 +5,7 @@
 import { Duplex, finished, type Readable, type Writable } from 'node:stream';
 import { ChunkQueue } from './chunk-queue.js';
 import { MAX_BUFFER_SIZE } from './constants.js';
-import type { NodeBackedStream } from './contract.js';
+import type { NodeBackedStream, ReadExactlyOptions } from './contract.js';
 import {
   BufferOverflowError,
   ConnectionLostError,
@@ -106,6 +106,7 @@ export class Stream implements NodeBackedStream {
   #pauseAt: number;
   #writeEnded: Promise<void> | undefined;
   readonly #reads: SocketReads | undefined;
+  readonly #readOnly: boolean;
   #chooseTarget: (() => Uint8Array | undefined) | undefined;
 
   /** Wraps `source`; see `StreamSource` for what it may be. */
@@ -122,6 +123,7 @@ export class Stream implements NodeBackedStream {
     this.#writable = resolved.writable;
     this.#duplex = resolved.duplex;
     this.#fd = resolved.fd;
+    this.#readOnly = resolved.readOnly === true;
     this.#reads = options.reads;
     this.#attach();
     // A Node stream handed over is read at once (its owner already let Node read it); a
@@ -245,6 +247,9 @@ export class Stream implements NodeBackedStream {
 
   #checkWritable(): void {
     this.#checkOpen();
+    if (this.#readOnly) {
+      throw new StreamClosedError('this stream is read-only: it was made from a Readable');
+    }
     if (this.#failure) throw this.#failure;
     if (this.#writeEnding) throw new StreamClosedError('the write side has been closed');
     const w = this.#writable;
@@ -408,12 +413,24 @@ export class Stream implements NodeBackedStream {
 
   // --- RPyC's face ------------------------------------------------------------------
 
-  /** Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends first. */
-  readExactly(n: number): Promise<Buffer> {
+  /**
+   * Resolves with exactly `n` bytes; rejects with `ConnectionLostError` if the stream ends
+   * first. `n` is bounded by `options.maxBytes` (default `maxBufferSize`): a larger `n` (a
+   * length a peer announced, say) rejects with `BufferOverflowError` before anything is
+   * allocated.
+   */
+  readExactly(n: number, options?: ReadExactlyOptions): Promise<Buffer> {
     try {
       this.#checkOpen();
       checkCount(n, 'n');
       if (n === Number.POSITIVE_INFINITY) throw new RangeError('n must be finite');
+      const limit = options?.maxBytes ?? this.maxBufferSize;
+      if (n > limit) {
+        throw new BufferOverflowError(
+          `readExactly(${n}) exceeds its ${limit}-byte bound (pass { maxBytes } to read more at once)`,
+          { limit, size: n },
+        );
+      }
       if (n === 0) return Promise.resolve(EMPTY);
       this.#startReading();
       // Already buffered (a frame header, usually): no async-function machinery.
