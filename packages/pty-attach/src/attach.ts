@@ -4,11 +4,13 @@
 
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
+import { checkOptions, SESSION_OPTION_KEYS } from './check-options.js';
 import { connectorOf } from './connector.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { expectObject, toEngineFailure } from './engine-errors.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
+import { isProcessStdio } from './io.js';
 import {
   resolveIo,
   Session,
@@ -34,6 +36,13 @@ function messageOf(error: unknown): string {
   return e.json?.message ?? e.message ?? String(error);
 }
 
+/** Option names of `attach`. @internal */
+export const ATTACH_OPTION_KEYS: readonly string[] = [
+  ...SESSION_OPTION_KEYS,
+  'logs',
+  'proxySignals',
+];
+
 /** What `run` learns from the attach it drives. @internal */
 export interface AttachHooks {
   /** The container did not start (the session ends with 125–127). */
@@ -53,6 +62,7 @@ export function attach(
   container: string,
   options: AttachOptions = {},
 ): SessionType {
+  checkOptions(options, ATTACH_OPTION_KEYS, 'attach');
   return new Session(
     (session) => attachInSession(session, docker, container, options),
     options.signal,
@@ -142,7 +152,8 @@ export async function attachInSession(
     }
   }
 
-  const stdinIsOurs = options.stdin === undefined || options.stdin === process.stdin;
+  // Compared without touching `process.stdin` (its getter opens a handle).
+  const stdinIsOurs = options.stdin === undefined || isProcessStdio(options.stdin, 0);
   const unproxy =
     !tty && (options.proxySignals ?? stdinIsOurs)
       ? proxySignals((signal) => handle.kill({ signal }).catch(() => undefined))

@@ -3,6 +3,7 @@
 // stderr when there is no TTY, and the exit code from ExecInspect.
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
+import { checkOptions, SESSION_OPTION_KEYS } from './check-options.js';
 import { connectorOf } from './connector.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { expectObject, toEngineFailure } from './engine-errors.js';
@@ -44,6 +45,11 @@ export function exec(
   command: string[],
   options: ExecOptions = {},
 ): Session {
+  checkOptions(
+    options,
+    [...SESSION_OPTION_KEYS, 'tty', 'env', 'workingDir', 'user', 'privileged'],
+    'exec',
+  );
   return new Session(async (session) => {
     // A bad spec fails before anything is created in the engine.
     parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
@@ -77,6 +83,7 @@ export function exec(
 
 /** Attaches to an exec created beforehand (e.g. with dockerode's `container.exec`). */
 export function startExec(docker: Docker, execId: string, options: SessionOptions = {}): Session {
+  checkOptions(options, SESSION_OPTION_KEYS, 'startExec');
   return new Session((session) => runExec(session, docker, execId, options), options.signal);
 }
 

@@ -16,6 +16,17 @@
  * @packageDocumentation
  */
 
+// The rest of the error family a session can reject with, so callers catch it from here.
+export {
+  AuthenticationError,
+  BufferOverflowError,
+  ConnectError,
+  ConnectionLostError,
+  DaemonError,
+  ProtocolError,
+  StreamError,
+  TimeoutError,
+} from '@sluice/stream-core';
 export { type AttachOptions, attach } from './attach.js';
 export { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 export { DetachMatcher, type MatchResult } from './detach-matcher.js';
@@ -23,6 +34,7 @@ export { type Engine, type ResolveEngineOptions, resolveEngine } from './engine.
 export { DetachKeysError, EngineError, NotATerminalError, UpgradeError } from './errors.js';
 export { type ExecOptions, exec, startExec } from './exec.js';
 export { startFailureExitCode } from './exit-code.js';
+export { MAX_REPLY_BODY, MAX_REPLY_HEAD } from './http-reply.js';
 export type { Input, Output } from './io.js';
 export { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
 export { type RunOptions, type RunSession, run } from './run.js';

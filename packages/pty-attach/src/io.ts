@@ -52,3 +52,12 @@ export function fdOf(stream: unknown): number | undefined {
 export function isTTYStream(stream: unknown): boolean {
   return (stream as { isTTY?: unknown } | null | undefined)?.isTTY === true;
 }
+
+/**
+ * True when `stream` is the process's own stdin (fd 0), stdout (1) or stderr (2). Checked by
+ * descriptor first: the `process.stdin`/`stdout` getters open a handle when first used.
+ */
+export function isProcessStdio(stream: unknown, fd: 0 | 1 | 2): boolean {
+  if (fdOf(stream) !== fd) return false;
+  return stream === (fd === 0 ? process.stdin : fd === 1 ? process.stdout : process.stderr);
+}

@@ -3,7 +3,8 @@
 // start, start, wait), and with `remove: true` no container left behind on any way out.
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
-import { type AttachOptions, attachInSession } from './attach.js';
+import { ATTACH_OPTION_KEYS, type AttachOptions, attachInSession } from './attach.js';
+import { checkOptions } from './check-options.js';
 import { expectObject, toEngineFailure } from './engine-errors.js';
 import { engineAddress } from './engine-http.js';
 import { Session, type SessionResult } from './session.js';
@@ -39,6 +40,7 @@ export function run(
   create: Docker.ContainerCreateOptions,
   options: RunOptions = {},
 ): RunSession {
+  checkOptions(options, [...ATTACH_OPTION_KEYS, 'remove'], 'run');
   if (typeof create !== 'object' || create === null) {
     throw new TypeError('run(docker, create): create must be the container create options');
   }

@@ -12,6 +12,7 @@ import type { Readable, Writable } from 'node:stream';
 import { FrameDecoder, type OutputStreamId, STDERR, type StreamKind } from '@sluice/docker-demux';
 import { type ByteStream, StreamError } from '@sluice/stream-core';
 import { DetachMatcher } from './detach-matcher.js';
+import { isProcessStdio } from './io.js';
 import { release } from './upgrade.js';
 
 /** What the two directions are wired to. */
@@ -81,7 +82,7 @@ function finished(w: Writable, end: boolean): Promise<void> {
 // own stdio (files are written synchronously) and sockets (libuv wrote it, or it is queued
 // and counted in writableLength). Anything else may keep references: never reuse for it.
 function releasesChunks(w: Writable): boolean {
-  return w === process.stdout || w === process.stderr || w instanceof Socket;
+  return w instanceof Socket || isProcessStdio(w, 1) || isProcessStdio(w, 2);
 }
 
 /** Starts copying both directions. */

@@ -6,7 +6,15 @@ import { isatty } from 'node:tty';
 import { streamKindFromContentType } from '@sluice/docker-demux';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { NotATerminalError } from './errors.js';
-import { fdOf, type Input, isTTYStream, type Output, toReadable, toWritable } from './io.js';
+import {
+  fdOf,
+  type Input,
+  isProcessStdio,
+  isTTYStream,
+  type Output,
+  toReadable,
+  toWritable,
+} from './io.js';
 import { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
 import { startSessionIo } from './session-io.js';
 import { Terminal } from './terminal.js';
@@ -95,15 +103,16 @@ export function resolveIo(o: SessionOptions, interactive: boolean, tty: boolean)
   const fd = fdOf(rawStdin);
   if (tty && stdin !== undefined && fd !== undefined && !isatty(fd)) throw new NotATerminalError();
   const stdoutRaw = o.stdout ?? process.stdout;
-  const stderrRaw = o.stderr ?? process.stderr;
+  // Without a TTY only: a TTY session never writes to stderr (and must not open it).
+  const stderrRaw = o.stderr ?? (tty ? stdoutRaw : process.stderr);
   return {
     stdin,
     stdout: toWritable(stdoutRaw),
     stderr: toWritable(stderrRaw),
     terminalFd: fd !== undefined && isatty(fd) && o.rawMode !== false ? fd : undefined,
     stdoutTty: isTTYStream(stdoutRaw) ? (stdoutRaw as NodeJS.WriteStream) : undefined,
-    endStdout: o.endOutputs ?? stdoutRaw !== process.stdout,
-    endStderr: o.endOutputs ?? stderrRaw !== process.stderr,
+    endStdout: o.endOutputs ?? (o.stdout !== undefined && !isProcessStdio(o.stdout, 1)),
+    endStderr: o.endOutputs ?? (o.stderr !== undefined && !isProcessStdio(o.stderr, 2)),
     detachKeys: tty && stdin !== undefined ? detachKeys : new Uint8Array(0),
   };
 }

@@ -12,6 +12,7 @@ export interface FixtureResult {
   exitCode: number;
   detached: boolean;
   error?: string;
+  aborted?: boolean;
 }
 
 const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;

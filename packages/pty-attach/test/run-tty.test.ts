@@ -185,4 +185,17 @@ describe.skipIf(!engine.available)('run with a TTY, through a real pty', () => {
     expect(status).toBe(1);
     expect(after).toBe(before);
   });
+
+  it('the terminal mode is back after the program closes the session (close()); the container keeps running', async () => {
+    const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
+    const run = new PtyRun({ op: 'attach', container: id, closeOnUsr2: true });
+    const pid = await run.pid();
+    await run.waitFor('/ # ');
+    process.kill(pid, 'SIGUSR2');
+    expect(await run.result()).toEqual({ exitCode: 130, detached: false, aborted: true });
+    const { before, after, status } = await run.modes();
+    expect(status).toBe(130);
+    expect(after).toBe(before);
+    expect(await containers.isRunning(id)).toBe(true);
+  });
 });
