@@ -106,6 +106,21 @@ describe('unknown options', () => {
     expect(client).toBeDefined();
   });
 
+  it('types the options of a literal URL by its scheme', () => {
+    // Compile-time checks (the typecheck fails if an expected error is missing); not called.
+    const never = (): void => {
+      // @ts-expect-error privateKey is an ssh:// option, not a tcp:// one
+      void connect('tcp://127.0.0.1:1', { privateKey: 'k' });
+      // @ts-expect-error mode belongs to unix:// listeners
+      void listen('ws://127.0.0.1:0/', { mode: 0o600 });
+      void connect('ssh://u@h/db:5432', { privateKey: 'k' });
+      void listen('unix:///tmp/x.sock', { mode: 0o600 });
+      const anyUrl: string = 'tcp://127.0.0.1:1';
+      void connect(anyUrl, { privateKey: undefined, timeoutMs: 1 });
+    };
+    expect(typeof never).toBe('function');
+  });
+
   it('refuses options that are not an object', async () => {
     await expect(loose(connectTcp)('127.0.0.1', 1, 5000)).rejects.toThrow(TypeError);
   });
