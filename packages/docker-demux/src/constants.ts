@@ -19,6 +19,9 @@ export const HEADER_SIZE = 8;
 /** The largest frame payload accepted unless told otherwise: 64 MiB. */
 export const DEFAULT_MAX_FRAME_SIZE: number = 64 * 1024 * 1024;
 
+/** The longest daemon error message (stream id 3) kept unless told otherwise: 64 KiB. */
+export const DEFAULT_MAX_ERROR_SIZE: number = 64 * 1024;
+
 /** The largest payload the 32-bit length field can announce. */
 export const MAX_FRAME_LENGTH = 0xffff_ffff;
 

@@ -6,6 +6,7 @@
 // million.
 import { BufferOverflowError, DaemonError, ProtocolError } from '@sluice/stream-core';
 import {
+  DEFAULT_MAX_ERROR_SIZE,
   DEFAULT_MAX_FRAME_SIZE,
   HEADER_SIZE,
   type OutputStreamId,
@@ -24,6 +25,12 @@ export interface FrameDecoderOptions {
   /** Largest payload accepted; a larger header fails with `BufferOverflowError` before any allocation. Default 64 MiB. */
   maxFrameSize?: number;
   /**
+   * Largest daemon error message (stream id 3) kept, in bytes. A longer one still ends in
+   * `DaemonError`, with its first `maxErrorSize` bytes and a note of its full length; the
+   * rest is not read. Default `DEFAULT_MAX_ERROR_SIZE` (64 KiB).
+   */
+  maxErrorSize?: number;
+  /**
    * Hand out a payload that spans chunks piece by piece as it arrives (each piece a view of a
    * chunk, nothing copied or held) instead of joining it. Right for byte streams (stdout,
    * stderr), where frame boundaries carry no meaning. Default false: one call per frame.
@@ -35,9 +42,10 @@ export interface FrameDecoderOptions {
  * Decodes Docker's multiplexed stream incrementally.
  *
  * `push(chunk)` calls `onFrame(streamId, payload)` synchronously for every payload the chunk
- * completes (or, with `partial`, every piece it carries), then returns. Zero-length frames are
- * skipped. It throws, after delivering everything before the fault:
- * - `DaemonError` for a stream id 3 frame (its message is the daemon's text);
+ * completes (or, with `partial`, every piece it carries), then returns. Zero-length output
+ * frames are skipped. It throws, after delivering everything before the fault:
+ * - `DaemonError` for a stream id 3 frame, empty or not (its message is the daemon's text,
+ *   at most `maxErrorSize` bytes of it);
  * - `ProtocolError` (with `offset`) for an unknown stream id or non-zero reserved bytes;
  * - `BufferOverflowError` for a frame longer than `maxFrameSize`, before allocating anything.
  *
@@ -58,6 +66,10 @@ export class FrameDecoder {
   readonly maxFrameSize: number;
   /** Whether spanning payloads are handed out in pieces. */
   readonly partial: boolean;
+  /** Largest daemon error message kept, in bytes. */
+  readonly maxErrorSize: number;
+  /** The announced length of the daemon error being read, when it exceeds `maxErrorSize`. */
+  private errorLength = 0;
   private readonly onFrame: FrameHandler;
   /** A header split across chunks is gathered here (allocated the first time one is). */
   private header: Buffer | null = null;
@@ -79,6 +91,11 @@ export class FrameDecoder {
       throw new RangeError(`maxFrameSize must be a non-negative integer, got ${max}`);
     }
     this.maxFrameSize = max;
+    const maxError = options.maxErrorSize ?? DEFAULT_MAX_ERROR_SIZE;
+    if (!Number.isSafeInteger(maxError) || maxError < 1) {
+      throw new RangeError(`maxErrorSize must be a positive integer, got ${maxError}`);
+    }
+    this.maxErrorSize = maxError;
     this.partial = options.partial ?? false;
     this.onFrame = onFrame;
   }
@@ -164,7 +181,7 @@ export class FrameDecoder {
       this.remaining -= take;
       if (this.remaining === 0) {
         this.frame = null;
-        if (this.streamId === SYSTEMERR) throw this.fail(daemonError(frame));
+        if (this.streamId === SYSTEMERR) throw this.fail(daemonError(frame, this.errorLength));
         this.onFrame(this.streamId as OutputStreamId, frame);
       }
       return pos + take;
@@ -192,9 +209,15 @@ export class FrameDecoder {
     if (id > SYSTEMERR || (header[at + 1]! | header[at + 2]! | header[at + 3]!) !== 0) {
       throw this.fail(this.badHeader(header, at, offset));
     }
-    const size = header.readUInt32BE(at + 4);
-    if (size === 0) return pos; // Empty frames occur; they are not end of stream.
-    if (size > this.maxFrameSize) {
+    let size = header.readUInt32BE(at + 4);
+    // Empty output frames occur; they are not end of stream. An empty daemon error is still
+    // the daemon failing the stream (as stdcopy reports it).
+    if (size === 0 && id !== SYSTEMERR) return pos;
+    if (id === SYSTEMERR) {
+      // A daemon message gets its own small cap: keep its start, leave the rest unread.
+      this.errorLength = size > this.maxErrorSize ? size : 0;
+      size = Math.min(size, this.maxErrorSize);
+    } else if (size > this.maxFrameSize) {
       throw this.fail(
         new BufferOverflowError(
           `frame of ${size} bytes at byte offset ${offset} exceeds maxFrameSize ${this.maxFrameSize}`,
@@ -206,7 +229,7 @@ export class FrameDecoder {
     if (len - pos >= size) {
       // The whole payload lies inside the chunk: hand out a view.
       const payload = chunk.subarray(pos, pos + size);
-      if (id === SYSTEMERR) throw this.fail(daemonError(payload));
+      if (id === SYSTEMERR) throw this.fail(daemonError(payload, this.errorLength));
       this.onFrame(id as OutputStreamId, payload);
       return pos + size;
     }
@@ -265,7 +288,9 @@ export class FrameDecoder {
   }
 }
 
-function daemonError(payload: Buffer): DaemonError {
+// `announced`: the message's full length when it was cut at `maxErrorSize`, else 0.
+function daemonError(payload: Buffer, announced: number): DaemonError {
   const text = payload.toString('utf8').trimEnd();
-  return new DaemonError(text.length > 0 ? text : 'the daemon reported an empty error');
+  const cut = announced > 0 ? ` … (cut at ${payload.length} of ${announced} bytes)` : '';
+  return new DaemonError(text.length > 0 ? `${text}${cut}` : 'the daemon reported an empty error');
 }

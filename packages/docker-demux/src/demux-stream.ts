@@ -3,11 +3,14 @@ import { Readable, Writable } from 'node:stream';
 import { STDERR } from './constants.js';
 import { FrameDecoder } from './decoder.js';
 import type { StreamKind } from './detect.js';
+import { PayloadGatherer } from './gatherer.js';
 
 /** Options of a {@link DemuxStream}. */
 export interface DemuxStreamOptions {
   /** Largest frame payload accepted. Default 64 MiB. */
   maxFrameSize?: number;
+  /** Longest daemon error message kept (stream id 3). Default 64 KiB. */
+  maxErrorSize?: number;
   /** 'raw' (a TTY) passes every byte to `stdout` unchanged. Default 'multiplexed'. */
   kind?: StreamKind;
   /** High-water mark of `stdout` and `stderr`, in bytes. */
@@ -29,6 +32,9 @@ export class DemuxStream extends Writable {
   /** Payloads of stream id 2. */
   readonly stderr: Readable;
   private readonly decoder: FrameDecoder | undefined;
+  // A written chunk's small payloads become few pushes, not one per frame.
+  private readonly toStdout: PayloadGatherer;
+  private readonly toStderr: PayloadGatherer;
   // Set when a push was refused, cleared when that output asks for more (`_read`).
   private outFull = false;
   private errFull = false;
@@ -51,17 +57,28 @@ export class DemuxStream extends Writable {
       },
       ...hwm,
     });
+    this.toStdout = new PayloadGatherer((payload) => {
+      if (!this.stdout.push(payload)) this.outFull = true;
+    });
+    this.toStderr = new PayloadGatherer((payload) => {
+      if (!this.stderr.push(payload)) this.errFull = true;
+    });
     this.decoder =
       options.kind === 'raw'
         ? undefined
         : new FrameDecoder(
-            (id, payload) => {
-              if (id === STDERR) {
-                if (!this.stderr.push(payload)) this.errFull = true;
-              } else if (!this.stdout.push(payload)) this.outFull = true;
+            (id, payload) => (id === STDERR ? this.toStderr : this.toStdout).add(payload),
+            {
+              partial: true,
+              maxFrameSize: options.maxFrameSize,
+              maxErrorSize: options.maxErrorSize,
             },
-            { partial: true, maxFrameSize: options.maxFrameSize },
           );
+  }
+
+  private flushOutputs(): void {
+    this.toStdout.flush();
+    this.toStderr.flush();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error) => void): void {
@@ -69,10 +86,12 @@ export class DemuxStream extends Writable {
       if (this.decoder) this.decoder.push(chunk);
       else if (!this.stdout.push(chunk)) this.outFull = true;
     } catch (error) {
+      this.flushOutputs();
       this.endOutputs();
       done(error as Error);
       return;
     }
+    this.flushOutputs();
     if (this.outFull || this.errFull) this.waiting = done;
     else done();
   }
@@ -81,10 +100,12 @@ export class DemuxStream extends Writable {
     try {
       this.decoder?.end();
     } catch (error) {
+      this.flushOutputs();
       this.endOutputs();
       done(error as Error);
       return;
     }
+    this.flushOutputs();
     this.endOutputs();
     done();
   }

@@ -6,6 +6,7 @@ import { ConnectionLostError, StreamClosedError } from '@sluice/stream-core';
 import { type OutputStreamId, STDERR } from './constants.js';
 import { FrameDecoder } from './decoder.js';
 import type { StreamKind } from './detect.js';
+import { PayloadGatherer } from './gatherer.js';
 
 /** Options of {@link demux}. */
 export interface DemuxOptions {
@@ -17,6 +18,8 @@ export interface DemuxOptions {
   end?: boolean;
   /** Largest frame payload accepted. Default 64 MiB. */
   maxFrameSize?: number;
+  /** Longest daemon error message kept (stream id 3). Default 64 KiB. */
+  maxErrorSize?: number;
   /** 'raw' (a TTY) copies every byte to `stdout` unchanged. Default 'multiplexed'. */
   kind?: StreamKind;
 }
@@ -46,22 +49,39 @@ export function demux(source: Readable, options: DemuxOptions): Promise<void> {
       errBlocked = false;
       if (!outBlocked && !settled) source.resume();
     };
-    const deliver = (streamId: OutputStreamId, payload: Buffer): void => {
-      if (streamId === STDERR) {
-        if (!stderr.write(payload) && !errBlocked) {
-          errBlocked = true;
-          stderr.once('drain', onErrDrain);
-        }
-      } else if (!stdout.write(payload) && !outBlocked) {
+    const toStdout = new PayloadGatherer((payload) => {
+      if (!stdout.write(payload) && !outBlocked) {
         outBlocked = true;
         stdout.once('drain', onOutDrain);
       }
+    });
+    // One output for both ids: one gatherer, so that their order is kept.
+    const toStderr =
+      stdout === stderr
+        ? toStdout
+        : new PayloadGatherer((payload) => {
+            if (!stderr.write(payload) && !errBlocked) {
+              errBlocked = true;
+              stderr.once('drain', onErrDrain);
+            }
+          });
+    // A chunk's payloads are gathered per output and written when the chunk is decoded.
+    const deliver = (streamId: OutputStreamId, payload: Buffer): void => {
+      (streamId === STDERR ? toStderr : toStdout).add(payload);
+    };
+    const flushBoth = (): void => {
+      toStdout.flush();
+      toStderr.flush();
     };
 
     const decoder =
       options.kind === 'raw'
         ? undefined
-        : new FrameDecoder(deliver, { partial: true, maxFrameSize: options.maxFrameSize });
+        : new FrameDecoder(deliver, {
+            partial: true,
+            maxFrameSize: options.maxFrameSize,
+            maxErrorSize: options.maxErrorSize,
+          });
 
     const onData = (chunk: Buffer | string): void => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -69,18 +89,23 @@ export function demux(source: Readable, options: DemuxOptions): Promise<void> {
         if (decoder) decoder.push(bytes);
         else deliver(1, bytes);
       } catch (error) {
+        // What came before the fault is written first.
+        flushBoth();
         fail(error as Error);
         return;
       }
+      flushBoth();
       if (outBlocked || errBlocked) source.pause();
     };
     const onEnd = (): void => {
       try {
         decoder?.end();
       } catch (error) {
+        flushBoth();
         fail(error as Error);
         return;
       }
+      flushBoth();
       settle();
       if (!end) {
         resolve();

@@ -8,6 +8,8 @@ import { FrameDecoder } from './decoder.js';
 export interface DemuxerOptions {
   /** Largest frame payload accepted. Default 64 MiB. */
   maxFrameSize?: number;
+  /** Longest daemon error message kept (stream id 3). Default 64 KiB. */
+  maxErrorSize?: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -38,7 +40,7 @@ export class Demuxer implements Selectable {
         this.pieces.push(payload);
         this.pieceIds.push(id);
       },
-      { partial: true, maxFrameSize: options.maxFrameSize },
+      { partial: true, maxFrameSize: options.maxFrameSize, maxErrorSize: options.maxErrorSize },
     );
   }
 

@@ -1,4 +1,4 @@
-import { BufferOverflowError, ProtocolError } from '@sluice/stream-core';
+import { BufferOverflowError } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
 import { frame } from '../test/helpers.js';
 import { encodeFrame, encodeHeader, mux } from './encoder.js';
@@ -18,7 +18,8 @@ describe('encoder', () => {
   });
 
   it('refuses ids and lengths the protocol cannot carry', () => {
-    expect(() => encodeHeader(4, 1)).toThrow(ProtocolError);
+    expect(() => encodeHeader(4, 1)).toThrow(RangeError);
+    expect(() => encodeHeader('1' as never, 1)).toThrow(TypeError);
     expect(() => encodeHeader(1, 2 ** 32)).toThrow(BufferOverflowError);
     expect(() => mux(1, 'x', 0)).toThrow(RangeError);
   });
@@ -40,6 +41,6 @@ describe('encoder', () => {
     const stream = new MuxStream();
     const failed = new Promise((resolve) => stream.on('error', resolve));
     stream.writeFrame(9, 'x');
-    await expect(failed).resolves.toBeInstanceOf(ProtocolError);
+    await expect(failed).resolves.toBeInstanceOf(RangeError);
   });
 });

@@ -1,13 +1,17 @@
 // The encoder: what the engine's stdcopy writer does, for servers and tests.
-import { BufferOverflowError, ProtocolError } from '@sluice/stream-core';
+import { BufferOverflowError } from '@sluice/stream-core';
 import { HEADER_SIZE, MAX_FRAME_LENGTH, SYSTEMERR } from './constants.js';
 
 /** Largest payload per frame `mux` produces unless told otherwise (the engine writes 32 KiB). */
 export const DEFAULT_MUX_CHUNK_SIZE: number = 32 * 1024;
 
+// A bad stream id is the caller's argument error, not bad input from a peer.
 function checkId(streamId: number): void {
+  if (typeof streamId !== 'number') {
+    throw new TypeError(`stream id must be a number (0, 1, 2 or 3), got ${typeof streamId}`);
+  }
   if (!Number.isInteger(streamId) || streamId < 0 || streamId > SYSTEMERR) {
-    throw new ProtocolError(`stream id must be 0, 1, 2 or 3, got ${streamId}`);
+    throw new RangeError(`stream id must be 0, 1, 2 or 3, got ${streamId}`);
   }
 }
 
