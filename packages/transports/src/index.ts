@@ -5,11 +5,11 @@
  *
  * @example
  * ```ts
- * import { listenTcp, SocketStream } from '@sluice/transports';
+ * import { connectTcp, listenTcp } from '@sluice/transports';
  *
  * await using listener = await listenTcp({ port: 0 });
  * const port = Number(new URL(listener.url).port);
- * await using client = await SocketStream.connect('127.0.0.1', port, { readTimeoutMs: 5000 });
+ * await using client = await connectTcp('127.0.0.1', port, { readTimeoutMs: 5000 });
  * await using server = await listener.accept();
  * await client.writeAll('ping');
  * console.log(new TextDecoder().decode(await server.readExactly(4))); // "ping"

@@ -49,11 +49,12 @@ export type ConnectOptionsFor<U extends string> = U extends `tcp://${string}`
 /** Options of `listen()` on a ws:// URL. */
 export type WebSocketUrlListenOptions = Omit<
   WebSocketListenOptions,
-  'host' | 'port' | 'path' | 'tls' | 'server'
+  'host' | 'port' | 'path' | 'tls' | 'server' | 'handshakeTimeoutMs'
 >;
 
 /** Options of `listen()` on a wss:// URL: ws://'s plus the server's certificate. */
 export type SecureWebSocketUrlListenOptions = WebSocketUrlListenOptions &
+  Pick<WebSocketListenOptions, 'handshakeTimeoutMs'> &
   Pick<TlsListenOptions, 'key' | 'cert' | 'pfx' | 'ca' | 'passphrase' | 'requireClientCert'>;
 
 /** Options of `listen()` for a URL only known at run time: any transport's. */
@@ -101,6 +102,7 @@ const WS_URL_LISTEN_NAMES = without(
   'path',
   'tls',
   'server',
+  'handshakeTimeoutMs',
 );
 
 /** Option names `listen()` takes per scheme. */
@@ -117,6 +119,7 @@ export const LISTEN_NAMES: Record<string, object> = {
     ca: true,
     passphrase: true,
     requireClientCert: true,
+    handshakeTimeoutMs: true,
   } satisfies Record<string, true>,
 };
 

@@ -153,7 +153,15 @@ async function ownServer(options: WebSocketListenOptions): Promise<HttpServer | 
 
 function checkServerOptions(options: WebSocketListenOptions): void {
   checkOptions('listenWebSocket', options, WS_LISTEN_OPTION_NAMES);
-  if (options.server === undefined) return;
+  if (options.server === undefined) {
+    // A plain ws:// listener has no TLS handshake to bound: the option would do nothing.
+    if (options.tls === undefined && options.handshakeTimeoutMs !== undefined) {
+      throw new TypeError(
+        'listenWebSocket: handshakeTimeoutMs applies to wss:// listeners (with tls)',
+      );
+    }
+    return;
+  }
   const clash = (['port', 'host', 'tls', 'handshakeTimeoutMs'] as const).filter(
     (name) => options[name] !== undefined,
   );

@@ -133,6 +133,8 @@ describe('listenWebSocket({ server })', () => {
     servers.push(server);
     await expect(listenWebSocket({ server, port: 8080 })).rejects.toThrow(TypeError);
     await expect(listenWebSocket({ server, tls: {} })).rejects.toThrow(/tls/);
+    // Without TLS there is no handshake to bound: the option would do nothing.
+    await expect(listenWebSocket({ handshakeTimeoutMs: 1000 })).rejects.toThrow(/wss:/);
   });
 
   describe('over https', () => {
