@@ -67,12 +67,4 @@ export class Batcher {
     this.lastFlush = this.sink(batch);
     return this.lastFlush;
   }
-
-  /** Stops the timer without sending (the channel is failing). */
-  cancel(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = [];
-    this.bytes = 0;
-  }
 }

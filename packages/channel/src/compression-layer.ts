@@ -1,7 +1,7 @@
 // The compression layer: per message, no shared context. Small messages go as they are, and
 // so does any message whose compressed form is not smaller, so incompressible data is never
 // sent larger than plain.
-import { CompressionError, DEFAULT_COMPRESSION_LEVEL } from '@sluice/stream-core';
+import { CompressionError } from '@sluice/stream-core';
 import {
   ALGORITHM_IDS,
   algorithmOf,
@@ -13,6 +13,7 @@ import {
 import {
   ALGORITHM_MASK,
   ALGORITHM_SHIFT,
+  DEFAULT_COMPRESSION_LEVEL,
   DEFAULT_COMPRESSION_THRESHOLD,
   FLAG_COMPRESSED,
 } from './constants.js';

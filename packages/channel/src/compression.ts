@@ -7,7 +7,8 @@ import { constants } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { CompressionError, DEFAULT_COMPRESSION_LEVEL } from '@sluice/stream-core';
+import { CompressionError } from '@sluice/stream-core';
+import { DEFAULT_COMPRESSION_LEVEL } from './constants.js';
 import { Limiter } from './limiter.js';
 
 /** The compression algorithms of the wire format. */

@@ -1,6 +1,5 @@
-// Wire-format constants (from the browser-safe `wire/` entry) and the channel's defaults.
-// The seed's constants live in stream-core; the ones this package uses are re-exported from
-// its index.
+// Wire-format constants (from the browser-safe `wire/` entry) and the channel's defaults,
+// the seed's among them (they live in the package that uses them).
 
 export {
   ALGORITHM_MASK,
@@ -31,3 +30,9 @@ export {
 export const DEFAULT_COMPRESSION_THRESHOLD = 512;
 /** Default largest message that joins a batch; larger ones flush the batch and go alone. */
 export const DEFAULT_BATCH_MAX_MESSAGE: number = 64 * 1024;
+/** The seed's default number of messages per batch. */
+export const DEFAULT_BATCH_SIZE = 10;
+/** The seed's default longest wait of a message for its batch, in seconds (0.1 s). */
+export const DEFAULT_BATCH_TIMEOUT = 0.1;
+/** The seed's default compression level. */
+export const DEFAULT_COMPRESSION_LEVEL = 6;

@@ -20,9 +20,6 @@ export {
   BufferOverflowError,
   CompressionError,
   ConnectionLostError,
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_BATCH_TIMEOUT,
-  DEFAULT_COMPRESSION_LEVEL,
   EncryptionError,
   type EncryptionFailure,
   MAX_BUFFER_SIZE,
@@ -32,7 +29,8 @@ export {
   TimeoutError,
 } from '@sluice/stream-core';
 export { decodeBatch, encodeBatch, MAX_BATCH_MESSAGES } from './batch.js';
-export { type BatchOptions, Channel, type ChannelOptions } from './channel.js';
+export type { BatchOptions } from './batch-options.js';
+export { Channel, type ChannelOptions } from './channel.js';
 export {
   type CodecOptions,
   decodeMessages,
@@ -59,6 +57,9 @@ export {
   CONTROL_HELLO,
   CONTROL_REKEY,
   DEFAULT_BATCH_MAX_MESSAGE,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BATCH_TIMEOUT,
+  DEFAULT_COMPRESSION_LEVEL,
   DEFAULT_COMPRESSION_THRESHOLD,
   DEFAULT_FRAME_SIZE,
   DEFAULT_MAX_MESSAGE_SIZE,

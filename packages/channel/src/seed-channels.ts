@@ -1,12 +1,12 @@
 // The seed's `CompressedChannel`, `BatchingChannel` and `EncryptedChannel`: a `Channel` with
 // one layer switched on, taking the seed's positional parameters and defaults.
+import type { ByteStream } from '@sluice/stream-core';
+import { Channel, type ChannelOptions } from './channel.js';
 import {
-  type ByteStream,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_TIMEOUT,
   DEFAULT_COMPRESSION_LEVEL,
-} from '@sluice/stream-core';
-import { Channel, type ChannelOptions } from './channel.js';
+} from './constants.js';
 import type { EncryptOptions } from './encryption/options.js';
 
 /** A `Channel` that deflates messages at `compressionLevel` (0–9). */
