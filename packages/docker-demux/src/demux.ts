@@ -25,7 +25,7 @@ export interface DemuxOptions {
 }
 
 /**
- * Demultiplexes `source` into `stdout` and `stderr`. Resolves when the source has ended, every
+ * Demultiplexes `input` (a Node `Readable`, or what dockerode returns) into `stdout` and `stderr`. Resolves when the source has ended, every
  * payload was written and (with `end`) the outputs have finished. Rejects with
  * `DaemonError` (stream id 3, after the data before it was written), `ProtocolError` (bad or
  * truncated frame, with its byte offset), `BufferOverflowError` (frame over `maxFrameSize`,
@@ -33,7 +33,12 @@ export interface DemuxOptions {
  * error. On failure the source is destroyed and, with `end`, the outputs are ended so that
  * what was written reaches them.
  */
-export function demux(source: Readable, options: DemuxOptions): Promise<void> {
+export function demux(
+  input: Readable | NodeJS.ReadableStream,
+  options: DemuxOptions,
+): Promise<void> {
+  // dockerode types its streams as NodeJS.ReadableStream; at run time they are Readables.
+  const source = input as Readable;
   const { stdout, stderr, end = true } = options;
   const outputs = stdout === stderr ? [stdout] : [stdout, stderr];
   return new Promise<void>((resolve, reject) => {
