@@ -79,6 +79,17 @@ describe('sluice error paths', () => {
     },
   );
 
+  it('-it with stdin not a terminal: one line and 1, as docker', async () => {
+    const args = ['run', '-it', '--rm', TEST_IMAGE, 'sh'];
+    const [anchor, ours] = await Promise.all([
+      run('docker', args, { input: 'echo hi\n' }),
+      run('sluice', args, { input: 'echo hi\n' }),
+    ]);
+    expect(anchor.stderr).toContain('the input device is not a TTY');
+    expect(ours.code).toBe(anchor.code);
+    expect(oneLine(ours)).toMatch(/^sluice: the input device is not a TTY \(drop -t/);
+  });
+
   it('an unknown flag: 125, as docker', async () => {
     const [anchor, ours] = await Promise.all([
       run('docker', ['logs', '--frob', 'x']),

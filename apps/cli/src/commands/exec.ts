@@ -4,6 +4,7 @@ import { exec as execSession } from '@sluice/pty-attach';
 import type { Context } from '../context.js';
 import { explainEngineError, openEngine } from '../engine.js';
 import { exitCodeOf } from '../session-result.js';
+import { requireTerminalStdin } from '../tty-check.js';
 
 /** Options of `sluice exec`. */
 export interface ExecFlags {
@@ -30,6 +31,7 @@ export async function exec(
   command: string[],
   flags: ExecFlags,
 ): Promise<number> {
+  requireTerminalStdin(flags.interactive === true && flags.detach !== true, flags.tty === true);
   const engine = await openEngine(ctx.globals);
   try {
     if (flags.detach) {

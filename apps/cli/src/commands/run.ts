@@ -6,6 +6,7 @@ import { explainEngineError, openEngine } from '../engine.js';
 import { USAGE_EXIT_CODE } from '../errors.js';
 import { startRun } from '../run-session.js';
 import { exitCodeOf } from '../session-result.js';
+import { requireTerminalStdin } from '../tty-check.js';
 
 /** Options of `sluice run`. */
 export interface RunFlags {
@@ -38,8 +39,9 @@ export async function run(
   command: string[],
   flags: RunFlags,
 ): Promise<number> {
-  const engine = await openEngine(ctx.globals);
   const interactive = flags.interactive === true && flags.detach !== true;
+  requireTerminalStdin(interactive, flags.tty === true);
+  const engine = await openEngine(ctx.globals);
   const create = {
     Image: image,
     ...(command.length > 0 ? { Cmd: command } : {}),
