@@ -7,12 +7,7 @@ import { join } from 'node:path';
 import { AuthenticationError, ConnectError, StreamError, TimeoutError } from '@sluice/stream-core';
 import type { Client, ConnectConfig } from 'ssh2';
 import { toStreamError } from './errors-map.js';
-import {
-  checkFingerprint,
-  checkKnownHosts,
-  type HostKeyVerdict,
-  preferredHostKeyAlgorithms,
-} from './known-hosts.js';
+import type { HostKeyVerdict } from './known-hosts.js';
 import { loadSsh2 } from './lazy.js';
 import { type OptionNames, STREAM_OPTION_NAMES } from './option-names.js';
 import type { TransportStreamOptions } from './stream-options.js';
@@ -127,9 +122,15 @@ export async function openSshChannel<T>(
   options.signal?.throwIfAborted();
   const port = options.port ?? 22;
   const where = sshWhere(options);
-  const [knownHosts, { Client: SshClient }] = await Promise.all([
+  // The host-key checks (and node:crypto under them) load with ssh2, on the first SSH connect.
+  const [
+    knownHosts,
+    { Client: SshClient },
+    { checkFingerprint, checkKnownHosts, preferredHostKeyAlgorithms },
+  ] = await Promise.all([
     options.hostFingerprint === undefined ? loadKnownHosts(options) : '',
     loadSsh2(),
+    import('./known-hosts.js'),
   ]);
   let rejection: AuthenticationError | undefined;
   const hostVerifier = (key: Buffer): boolean => {

@@ -2,7 +2,7 @@
 // file paths `keyfile`, `certfile`, `ca_certs`), the name to verify, and pinned certificate
 // fingerprints, checked one way for both.
 import { readFile } from 'node:fs/promises';
-import { checkServerIdentity, type PeerCertificate, type SecureContextOptions } from 'node:tls';
+import type { checkServerIdentity, PeerCertificate, SecureContextOptions } from 'node:tls';
 import { AuthenticationError, ConnectError } from '@sluice/stream-core';
 import type { OptionNames } from './option-names.js';
 
@@ -143,10 +143,11 @@ export function checkPins(
   );
 }
 
-/** Node's host name check, then the pins: for `checkServerIdentity`. */
+/** `hostCheck` (Node's `tls.checkServerIdentity`), then the pins: for `checkServerIdentity`. */
 export function identityCheck(
   pins: readonly string[],
   target: string,
+  hostCheck: typeof checkServerIdentity,
 ): (host: string, cert: PeerCertificate) => Error | undefined {
-  return (host, cert) => checkServerIdentity(host, cert) ?? checkPins(pins, cert, target);
+  return (host, cert) => hostCheck(host, cert) ?? checkPins(pins, cert, target);
 }

@@ -2,14 +2,9 @@
 // certificates, fingerprint pinning, ALPN) and a TLS listener that can require client
 // certificates.
 import { isIP } from 'node:net';
-import {
-  type ConnectionOptions,
-  createServer,
-  type PeerCertificate,
-  type TLSSocket,
-  connect as tlsConnect,
-} from 'node:tls';
+import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { openConnected } from './connecting.js';
+import { loadTls } from './lazy.js';
 import type { StreamListener } from './listener.js';
 import { boundPort, listenAt, NetListener } from './net-listener.js';
 import { checkOptions, type OptionNames } from './option-names.js';
@@ -119,7 +114,7 @@ export async function connectTls(
   options: TlsConnectOptions = {},
 ): Promise<TlsStream> {
   checkOptions('connectTls', options, TLS_CONNECT_OPTION_NAMES);
-  const settings = await withSeedFiles('connectTls', options);
+  const [settings, tls] = await Promise.all([withSeedFiles('connectTls', options), loadTls()]);
   const target = `tls://${hostPort(host, port)}`;
   const family = settings.ipv6 === true ? 6 : settings.ipv6 === false ? 4 : 0;
   const servername = settings.servername ?? (isIP(host) ? undefined : host);
@@ -140,9 +135,9 @@ export async function connectTls(
     ...(servername ? { servername } : {}),
     ...(settings.alpnProtocols ? { ALPNProtocols: settings.alpnProtocols } : {}),
     rejectUnauthorized: settings.rejectUnauthorized ?? true,
-    checkServerIdentity: identityCheck(pins, target),
+    checkServerIdentity: identityCheck(pins, target, tls.checkServerIdentity),
   };
-  const socket = await openConnected(() => tlsConnect(connectOptions), {
+  const socket = await openConnected(() => tls.connect(connectOptions), {
     event: 'secureConnect',
     timeoutMs: settings.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     signal: settings.signal,
@@ -161,6 +156,7 @@ export async function connectTls(
 /** Listens for TLS connections; each accepted one (after its handshake) is a `TlsStream`. */
 export async function listenTls(options: TlsListenOptions): Promise<StreamListener> {
   checkOptions('listenTls', options, TLS_LISTEN_OPTION_NAMES);
+  const { createServer } = await loadTls();
   const host = options.host ?? '127.0.0.1';
   const requireClientCert = options.requireClientCert ?? false;
   const server = createServer({

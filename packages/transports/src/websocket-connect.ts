@@ -12,7 +12,7 @@ import {
 } from '@sluice/stream-core';
 import type { WebSocket } from 'ws';
 import { toStreamError } from './errors-map.js';
-import { loadWs } from './lazy.js';
+import { loadTls, loadWs } from './lazy.js';
 import { checkOptions, type OptionNames } from './option-names.js';
 import { streamCoreOptions } from './stream-options.js';
 import {
@@ -91,15 +91,16 @@ export async function connectWebSocket(
   }
   checkOptions('connectWebSocket', options, WS_CONNECT_OPTION_NAMES);
   options.signal?.throwIfAborted();
-  const [{ WebSocket }, settings] = await Promise.all([
+  const [{ WebSocket }, settings, tls] = await Promise.all([
     loadWs(),
     withSeedFiles('connectWebSocket', options),
+    loadTls(),
   ]);
   options.signal?.throwIfAborted();
   const timeoutMs = settings.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const pins = pinsOf(settings);
   let pinFailure: AuthenticationError | undefined;
-  const checkIdentity = identityCheck(pins, url);
+  const checkIdentity = identityCheck(pins, url, tls.checkServerIdentity);
   const socket = new WebSocket(url, settings.protocols, {
     handshakeTimeout: timeoutMs,
     // ws reads an explicit `undefined` as "no limit": the default must be spelled out.

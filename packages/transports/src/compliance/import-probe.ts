@@ -1,12 +1,13 @@
 // Run by lazy-load.test.ts in a fresh Node process: imports `@sluice/transports` and prints,
-// as JSON, which of ssh2 and ws had been loaded then, and after a first WebSocket connect
-// (the control that shows the probe does see a loaded module).
+// as JSON, which of ssh2, ws, node:tls and node:crypto had been loaded then, and after a
+// first WebSocket connect (the control that shows the probe does see a loaded module).
 import { registerHooks } from 'node:module';
 
 const loaded = new Set<string>();
 registerHooks({
   load(url, context, next) {
-    const name = /\/node_modules\/(ssh2|ws)\//.exec(url)?.[1];
+    const name =
+      /\/node_modules\/(ssh2|ws)\//.exec(url)?.[1] ?? /^node:(tls|crypto)$/.exec(url)?.[0];
     if (name) loaded.add(name);
     return next(url, context);
   },
