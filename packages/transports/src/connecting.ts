@@ -16,7 +16,11 @@ export interface ConnectWait {
   target: string;
 }
 
-/** Resolves once `socket` emitted `wait.event`; on failure destroys it and rejects typed. */
+/**
+ * Resolves once `socket` emitted `wait.event`; on failure destroys it and rejects typed.
+ * (Not `events.once`: it watches one event and 'error', where a connect also ends on 'close',
+ * our timeout and the caller's abort, each reported as its own error.)
+ */
 export function whenConnected(socket: Socket, wait: ConnectWait): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const { signal, timeoutMs, target } = wait;
