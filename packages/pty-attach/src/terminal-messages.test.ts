@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeTerminalMessage,
+  encodeTerminalData,
   encodeTerminalMessage,
   type TerminalMessage,
 } from './terminal-messages.js';
@@ -123,6 +124,15 @@ describe('terminal messages', () => {
       encodeTerminalMessage({ type: 'unknown', code: 0x02, body: new Uint8Array() }),
     ).toThrow(RangeError);
     expect(() => encodeTerminalMessage({ type: 'nope' } as never)).toThrow(TypeError);
+  });
+
+  it('join data parts into one output or input message', () => {
+    const joined = encodeTerminalData('output', [Uint8Array.of(0xe2, 0x82), Uint8Array.of(0xac)]);
+    expect(hex(joined)).toBe('02e282ac');
+    expect(decodeTerminalMessage(encodeTerminalData('input', []))).toEqual({
+      type: 'input',
+      data: new Uint8Array(0),
+    });
   });
 
   it('pass unknown types through, so later types (file transfer) do not break older peers', () => {

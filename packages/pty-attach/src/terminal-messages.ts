@@ -168,6 +168,26 @@ export function encodeTerminalMessage(message: TerminalMessage): Uint8Array {
   }
 }
 
+/**
+ * An `input` or `output` message whose data is `parts` joined, built with one copy (no
+ * joined buffer first): for a server that gathers several reads into one message.
+ */
+export function encodeTerminalData(
+  type: 'input' | 'output',
+  parts: readonly Uint8Array[],
+): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(1 + length);
+  out[0] = TERMINAL_MESSAGE_TYPES[type];
+  let at = 1;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 function expectLength(bytes: Uint8Array, name: string, length: number): DataView {
   if (bytes.length !== 1 + length) {
     throw new ProtocolError(
