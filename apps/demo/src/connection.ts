@@ -5,6 +5,7 @@
 import { Channel } from '@sluice/channel';
 import {
   decodeTerminalMessage,
+  encodeTerminalData,
   encodeTerminalMessage,
   type NoticeLevel,
   type TerminalMessage,
@@ -35,10 +36,21 @@ const MAX_PAGE_MESSAGE = 1024 * 1024;
 /** Output messages are compressed from this size on. */
 const COMPRESS_THRESHOLD = 256;
 
+/** Output bytes queued for one page before the process is held back. */
+const MAX_QUEUED = 64 * 1024;
+/** Largest output message: queued chunks are joined up to this size. */
+const MAX_OUTPUT_MESSAGE = 64 * 1024;
+
+type Queued = Uint8Array | Promise<Uint8Array> | { exit: number; reason: string | undefined };
+
 class PageConnection implements SessionClient {
   readonly readOnly: boolean;
   readonly #sender: Channel;
-  #chain: Promise<void> = Promise.resolve();
+  // Output waits here while a send is in flight: a pty hands out a few KiB per read, and one
+  // message per read would cost the page more than the bytes do.
+  readonly #queue: Queued[] = [];
+  #queued = 0;
+  #pumping = false;
   #paused = false;
   #wake: Array<() => void> = [];
   #gone = false;
@@ -53,22 +65,18 @@ class PageConnection implements SessionClient {
     return this.#sender.send(encodeTerminalMessage(message)).catch(() => this.gone());
   }
 
-  sendOutput(chunk: Uint8Array | Promise<Uint8Array>): Promise<void> {
-    this.#chain = this.#chain.then(async () => {
-      const data = await chunk;
-      while (this.#paused && !this.#gone) await new Promise<void>((r) => this.#wake.push(r));
-      if (data.length > 0) await this.send({ type: 'output', data });
-    });
-    return this.#chain;
+  sendOutput(chunk: Uint8Array | Promise<Uint8Array>): Promise<void> | undefined {
+    if (this.#gone) return undefined;
+    this.#queue.push(chunk);
+    if (chunk instanceof Uint8Array) this.#queued += chunk.length;
+    this.#pump();
+    return this.#mayTakeMore() ? undefined : this.#until(() => this.#mayTakeMore());
   }
 
   sendExit(code: number, reason: string | undefined): Promise<void> {
-    this.#chain = this.#chain.then(async () => {
-      await this.send(reason ? { type: 'exit', code, reason } : { type: 'exit', code });
-      await this.#sender.close().catch(() => undefined);
-      this.gone();
-    });
-    return this.#chain;
+    this.#queue.push({ exit: code, reason });
+    this.#pump();
+    return this.#until(() => this.#gone);
   }
 
   notice(level: NoticeLevel, text: string): Promise<void> {
@@ -77,13 +85,93 @@ class PageConnection implements SessionClient {
 
   pause(paused: boolean): void {
     this.#paused = paused;
-    if (!paused) for (const wake of this.#wake.splice(0)) wake();
+    if (!paused) this.#signal();
   }
 
   /** The connection is over: nothing waits for this page any more. */
   gone(): void {
     this.#gone = true;
-    this.pause(false);
+    this.#queue.length = 0;
+    this.#queued = 0;
+    this.#signal();
+  }
+
+  #mayTakeMore(): boolean {
+    return this.#gone || (!this.#paused && this.#queued <= MAX_QUEUED);
+  }
+
+  #until(ready: () => boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (ready()) resolve();
+        else this.#wake.push(check);
+      };
+      check();
+    });
+  }
+
+  #signal(): void {
+    for (const wake of this.#wake.splice(0)) wake();
+  }
+
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    await this.#drainQueue().catch(() => {
+      // Only a broken connection throws here: the page is gone, nothing is sent any more.
+      this.#pumping = false;
+      this.gone();
+    });
+  }
+
+  async #drainQueue(): Promise<void> {
+    for (;;) {
+      // The flag drops in the very turn the queue is found empty: a chunk queued after
+      // that starts a new drain (one turn later, it would be stranded).
+      if (this.#queue.length === 0 || this.#gone) {
+        this.#pumping = false;
+        return;
+      }
+      if (this.#paused) {
+        await this.#until(() => !this.#paused);
+        continue;
+      }
+      const head = this.#queue[0] as Queued;
+      if (head instanceof Promise) {
+        // A screen being restored: everything queued after it waits for it.
+        const data = await head;
+        this.#queue.shift();
+        if (data.length > 0) await this.send({ type: 'output', data });
+      } else if (head instanceof Uint8Array) {
+        const parts: Uint8Array[] = [];
+        let length = 0;
+        while (this.#queue[0] instanceof Uint8Array) {
+          const next = this.#queue[0] as Uint8Array;
+          if (parts.length > 0 && length + next.length > MAX_OUTPUT_MESSAGE) break;
+          parts.push(next);
+          length += next.length;
+          this.#queue.shift();
+        }
+        if (!this.#gone) {
+          await this.#sender.send(encodeTerminalData('output', parts)).catch(() => this.gone());
+        }
+        this.#queued -= length;
+      } else {
+        this.#queue.shift();
+        await this.send(
+          head.reason
+            ? { type: 'exit', code: head.exit, reason: head.reason }
+            : { type: 'exit', code: head.exit },
+        );
+        await this.#sender.close().catch(() => undefined);
+        this.gone();
+      }
+      this.#signal();
+    }
   }
 }
 

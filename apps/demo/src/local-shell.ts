@@ -34,17 +34,18 @@ export function startLocalShell(spec: BackendSpec, options: LocalShellOptions = 
       );
     });
   });
-  // node-pty hands out Buffers when `encoding` is null, whatever its typings say.
+  // node-pty hands out Buffers when `encoding` is null, whatever its typings say. Reads stop
+  // while any chunk is held (a pty may deliver a few more after pause()), and go on only once
+  // every held chunk was taken: then the shell's own writes block.
+  let holds = 0;
+  const release = (): void => {
+    if (--holds === 0 && !done) pty.resume();
+  };
   pty.onData((data: unknown) => {
     const held = spec.output(data as Uint8Array);
-    if (held) {
-      // Stop reading the pty until the screen has caught up: the shell's writes block.
-      pty.pause();
-      held.then(
-        () => pty.resume(),
-        () => pty.resume(),
-      );
-    }
+    if (!held) return;
+    if (holds++ === 0) pty.pause();
+    held.then(release, release);
   });
   return {
     target: `local shell ${shell}`,

@@ -36,6 +36,11 @@ export class SessionRegistry {
     return this.#options.maxSessions;
   }
 
+  /** The live sessions. */
+  list(): TerminalSession[] {
+    return [...this.#sessions.values()].filter((s) => !s.isEnded);
+  }
+
   /** The live session with this id. */
   get(id: unknown): TerminalSession | undefined {
     if (typeof id !== 'string') return undefined;

@@ -12,10 +12,10 @@ export interface SessionClient {
   /** A view link's page: sees everything, types nothing. */
   readonly readOnly: boolean;
   /**
-   * Queues output (or a screen being serialized) behind what was queued before; the promise
-   * settles once the page may take more (accepted, not paused).
+   * Queues output (or a screen being serialized) behind what was queued before; a promise
+   * says the page is behind (or paused) and settles once it may take more.
    */
-  sendOutput(chunk: Uint8Array | Promise<Uint8Array>): Promise<void>;
+  sendOutput(chunk: Uint8Array | Promise<Uint8Array>): Promise<void> | undefined;
   /** Says the process exited and ends the connection. */
   sendExit(code: number, reason: string | undefined): Promise<void>;
 }
@@ -87,7 +87,10 @@ export class TerminalSession {
     const held: Promise<void>[] = [];
     const mirrorHeld = this.#mirror.write(chunk);
     if (mirrorHeld) held.push(mirrorHeld);
-    for (const client of this.#clients) held.push(client.sendOutput(chunk));
+    for (const client of this.#clients) {
+      const clientHeld = client.sendOutput(chunk);
+      if (clientHeld) held.push(clientHeld);
+    }
     if (held.length === 0) return undefined;
     return Promise.all(held).then(
       () => undefined,

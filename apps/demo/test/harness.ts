@@ -1,8 +1,11 @@
 // Starts the demo in-process on port 0 with a freshly built page, and reads the terminal of
 // a page through the page's own xterm (what the user sees, line by line).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { buildPage } from '../src/build-page.js';
 import { type Demo, type DemoOptions, startDemo } from '../src/index.js';
@@ -84,4 +87,55 @@ export async function waitForScreen(
 export async function type(page: Page, text: string): Promise<void> {
   await page.locator('.xterm-helper-textarea').focus();
   await page.keyboard.type(text);
+}
+
+/** The demo as `npm start` runs it (dist/server.js), in a child process of its own. */
+export interface ChildDemo {
+  url: string;
+  pid: number;
+  /** The child's resident set size now, in bytes (from /proc). */
+  rss(): number;
+  /** The child's CPU time so far (user + system), in ms. */
+  cpuMs(): number;
+  close(): Promise<void>;
+}
+
+const serverJs = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+
+/** Starts dist/server.js on port 0 with `args`; resolves once it printed its URL. */
+export async function childDemo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildDemo> {
+  if (!existsSync(serverJs)) throw new Error(`${serverJs} is missing: build the demo first`);
+  const child = spawn(process.execPath, [serverJs, '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      const found = /listening on (\S+)/.exec(text)?.[1];
+      if (found) resolve(found);
+    });
+    child.once('exit', (code) => reject(new Error(`the demo exited (${code}): ${text}`)));
+  });
+  const pid = child.pid as number;
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  return {
+    url,
+    pid,
+    rss: () => {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return Number(kb) * 1024;
+    },
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * tick;
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -42,7 +42,7 @@ export interface LinkOptions {
 }
 
 /** Pause the server when this many output bytes wait for the screen; resume below LOW. */
-const HIGH_WATER = 256 * 1024;
+const HIGH_WATER = 128 * 1024;
 const LOW_WATER = 32 * 1024;
 const PING_INTERVAL_MS = 2000;
 
@@ -133,6 +133,11 @@ export class SessionLink {
     this.#pings.set(id, performance.now());
     if (this.#pings.size > 32) this.#pings.delete(this.#pings.keys().next().value as number);
     this.send({ type: 'ping', id });
+  }
+
+  /** Drops the connection as a network failure would: the link comes back to the session. */
+  drop(): void {
+    this.#ws?.close();
   }
 
   /** Closes the connection for good (no reconnect). */
