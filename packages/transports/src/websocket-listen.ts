@@ -88,6 +88,45 @@ function pathOf(request: IncomingMessage): string {
   return query < 0 ? url : url.slice(0, query);
 }
 
+type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** The listeners of ours on each caller's server: who else might take an upgrade. */
+const ours = new WeakMap<object, Array<{ path: string | undefined; onUpgrade: UpgradeListener }>>();
+
+function register(
+  server: object,
+  entry: { path: string | undefined; onUpgrade: UpgradeListener },
+): void {
+  const list = ours.get(server) ?? [];
+  list.push(entry);
+  ours.set(server, list);
+}
+
+function unregister(server: object, onUpgrade: UpgradeListener): void {
+  const list = ours.get(server);
+  if (list)
+    ours.set(
+      server,
+      list.filter((entry) => entry.onUpgrade !== onUpgrade),
+    );
+}
+
+/**
+ * True when no upgrade listener but ours is on `server`, none of ours takes the request's
+ * path, and `me` is the first of ours: then exactly one of them answers 404.
+ */
+function nobodyElseTakes(
+  server: HttpServer | HttpsServer,
+  request: IncomingMessage,
+  me: UpgradeListener,
+): boolean {
+  const list = ours.get(server) ?? [];
+  if (server.listenerCount('upgrade') > list.length) return false; // the caller's own listeners
+  const path = pathOf(request);
+  if (list.some((entry) => entry.path === undefined || entry.path === path)) return false;
+  return list[0]?.onUpgrade === me;
+}
+
 /** Answers an upgrade we do not take with a plain HTTP status and drops the connection. */
 function refuse(socket: Duplex, status: 404 | 503): void {
   const text = status === 404 ? 'Not Found' : 'Service Unavailable';
@@ -224,8 +263,7 @@ export async function listenWebSocket(
   };
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (path !== undefined && pathOf(request) !== path) {
-      // Another upgrade listener of the caller's may want it; with none, nobody answers it.
-      if (!attached || server.listenerCount('upgrade') <= 1) refuse(socket, 404);
+      if (!attached || nobodyElseTakes(server, request, onUpgrade)) refuse(socket, 404);
       return;
     }
     if (queue.closed) {
@@ -235,12 +273,14 @@ export async function listenWebSocket(
     wss.handleUpgrade(request, socket, head, onConnection);
   };
   server.on('upgrade', onUpgrade);
+  if (attached) register(server, { path, onUpgrade });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       // Stops taking upgrades now; connections already handed out stay open.
       server.off('upgrade', onUpgrade);
+      unregister(server, onUpgrade);
       if (!attached) {
         server.close();
         server.closeIdleConnections();

@@ -91,6 +91,27 @@ describe('listenWebSocket({ server })', () => {
     expect(listener.url).toMatch(/\/ws$/);
   });
 
+  it('two listeners on two paths of one server: each takes its own, anything else is 404', async () => {
+    const { server, port } = await pageServer();
+    servers.push(server);
+    await using terminal = await listenWebSocket({ server, path: '/ws' });
+    await using view = await listenWebSocket({ server, path: '/view' });
+    const [a, b] = [terminal.accept(), view.accept()];
+    await using toTerminal = await connectWebSocket(`ws://127.0.0.1:${port}/ws`);
+    await using toView = await connectWebSocket(`ws://127.0.0.1:${port}/view`);
+    await using atTerminal = await a;
+    await using atView = await b;
+    await toTerminal.writeAll('t');
+    await toView.writeAll('v');
+    expect(decoder.decode(await atTerminal.readExactly(1))).toBe('t');
+    expect(decoder.decode(await atView.readExactly(1))).toBe('v');
+    const refused = await connectWebSocket(`ws://127.0.0.1:${port}/nothing`, {
+      timeoutMs: 5000,
+    }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConnectError);
+    expect(String(refused)).toContain('404');
+  });
+
   it('close() stops upgrades but leaves the caller’s server and accepted streams alone', async () => {
     const { server, port } = await pageServer();
     servers.push(server);
