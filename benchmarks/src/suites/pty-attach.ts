@@ -6,7 +6,10 @@
 //    per GiB (rusage of each client process, via /usr/bin/time), and keystroke echo latency
 //    p50/p99 over 1,000 keystrokes typed into a real pty (node-pty);
 //  - `node dist/suites/pty-attach.js client <json>`: the sluice client (one session, its
-//    output to its stdout), so both sides are separate processes measured the same way.
+//    output to its stdout), so both sides are separate processes measured the same way;
+//  - `node dist/suites/pty-attach.js import [entry …]`: what importing the package costs a
+//    fresh process (median of BENCH_PTY_IMPORT_RUNS, default 41, alternating entries), against
+//    `node -e 0`; an entry is a specifier or a path (e.g. a build of an older commit).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { attach, exec } from '@sluice/pty-attach';
@@ -273,9 +276,44 @@ export const suite: BenchSuite = {
   })),
 };
 
+/** Wall ms of one fresh `node` that imports `entry` (nothing for the limit). */
+function importOnce(entry: string | undefined): number {
+  const code = entry === undefined ? '0' : `await import(${JSON.stringify(entry)});`;
+  const start = performance.now();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+  });
+  const ms = performance.now() - start;
+  if (run.status !== 0) throw new Error(`importing ${entry} failed: ${run.stderr}`);
+  return ms;
+}
+
+async function importCost(entries: string[]): Promise<void> {
+  const runs = Number(process.env.BENCH_PTY_IMPORT_RUNS ?? 41);
+  const all: (string | undefined)[] = [undefined, ...entries];
+  const samples = all.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    // Round-robin, so the machine's load falls on every entry alike.
+    all.forEach((entry, k) => {
+      samples[k]!.push(importOnce(entry));
+    });
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const limit = median(samples[0]!);
+  console.log(`\nNode ${process.version}; median of ${runs} fresh processes each\n`);
+  console.log('| import | wall ms | minus `node -e 0` ms |');
+  console.log('|---|---:|---:|');
+  all.forEach((entry, k) => {
+    const m = median(samples[k]!);
+    console.log(`| ${entry ?? '`node -e 0`'} | ${m.toFixed(1)} | ${(m - limit).toFixed(1)} |`);
+  });
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const mode = process.argv[2];
-  if (mode === 'client') await runClient(JSON.parse(process.argv[3] ?? '{}') as Spec);
+  if (mode === 'import')
+    await importCost(process.argv.slice(3).length ? process.argv.slice(3) : ['@sluice/pty-attach']);
+  else if (mode === 'client') await runClient(JSON.parse(process.argv[3] ?? '{}') as Spec);
   else if (mode === 'client-tty') await runInteractiveClient(process.argv[3] ?? '');
   else await full();
 }

@@ -1,19 +1,9 @@
 // `exec` / `startExec` (dockerpty's `exec_command`/`start_exec`, ExecOperation): run a
 // command in a running container over one hijacked connection, with separate stdout and
-// stderr when there is no TTY, and the exit code from ExecInspect.
-import { StreamError } from '@sluice/stream-core';
+// stderr when there is no TTY, and the exit code from ExecInspect (exec-session.ts).
 import type Docker from 'dockerode';
 import { checkOptions, SESSION_OPTION_KEYS } from './check-options.js';
-import { connectorOf } from './connector.js';
-import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
-import { expectObject, toEngineFailure } from './engine-errors.js';
-import { engineAddress } from './engine-http.js';
-import { startFailureExitCode } from './exit-code.js';
-import { hijack } from './hijack.js';
-import { isTTYStream } from './io.js';
-import { resolveIo, Session, type SessionOptions, type SessionResult } from './session.js';
-import { bounded, resolveTimeouts } from './timeouts.js';
-import { release } from './upgrade.js';
+import { Session, type SessionOptions } from './session.js';
 
 /** Options of `exec`. */
 export interface ExecOptions extends SessionOptions {
@@ -28,8 +18,6 @@ export interface ExecOptions extends SessionOptions {
   /** Run with extended privileges. */
   privileged?: boolean;
 }
-
-const settled = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Creates an exec of `command` in `container` and attaches to it.
@@ -50,124 +38,26 @@ export function exec(
     [...SESSION_OPTION_KEYS, 'tty', 'env', 'workingDir', 'user', 'privileged'],
     'exec',
   );
-  return new Session(async (session) => {
-    // A bad spec fails before anything is created in the engine.
-    parseDetachKeys(options.detachKeys ?? DEFAULT_DETACH_KEYS);
-    const interactive = options.interactive ?? options.stdin !== null;
-    const stdin = options.stdin === undefined ? process.stdin : options.stdin;
-    const tty =
-      options.tty ?? (isTTYStream(stdin) && isTTYStream(options.stdout ?? process.stdout));
-    const address = engineAddress(docker);
-    const created = await session.guard(
-      docker
-        .getContainer(container)
-        .exec({
-          Cmd: command,
-          AttachStdin: interactive && stdin !== null,
-          AttachStdout: true,
-          AttachStderr: true,
-          Tty: tty,
-          ...(options.env ? { Env: options.env } : {}),
-          ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
-          ...(options.user ? { User: options.user } : {}),
-          ...(options.privileged ? { Privileged: true } : {}),
-          ...(options.detachKeys !== undefined ? { DetachKeys: options.detachKeys } : {}),
-        })
-        .catch((error: unknown) => {
-          throw toEngineFailure(error, address, `exec in container ${container}`);
-        }),
-    );
-    return runExec(session, docker, created.id, { ...options, interactive });
-  }, options.signal);
+  return new Session(
+    // The implementation loads with the first session, not with the package.
+    async (session) =>
+      (await import('./exec-session.js')).createAndRunExec(
+        session,
+        docker,
+        container,
+        command,
+        options,
+      ),
+    options.signal,
+  );
 }
 
 /** Attaches to an exec created beforehand (e.g. with dockerode's `container.exec`). */
 export function startExec(docker: Docker, execId: string, options: SessionOptions = {}): Session {
   checkOptions(options, SESSION_OPTION_KEYS, 'startExec');
-  return new Session((session) => runExec(session, docker, execId, options), options.signal);
-}
-
-async function runExec(
-  session: Session,
-  docker: Docker,
-  execId: string,
-  options: SessionOptions,
-): Promise<SessionResult> {
-  const handle = docker.getExec(execId);
-  const engine = connectorOf(docker);
-  const address = engine.address;
-  const timeouts = resolveTimeouts(options.timeouts, engine.timeoutMs);
-  const what = `inspect exec ${execId}`;
-  const inspect = (): Promise<Docker.ExecInspectInfo> => {
-    const inspecting = new AbortController();
-    return session.guard(
-      bounded(
-        handle.inspect({ abortSignal: inspecting.signal } as Docker.ExecInspectOptions).then(
-          (info) => expectObject<Docker.ExecInspectInfo>(info, what),
-          (error: unknown) => {
-            throw toEngineFailure(error, address, what);
-          },
-        ),
-        timeouts.inspectMs,
-        `${what} at ${address}`,
-        () => inspecting.abort(),
-      ),
-    );
-  };
-  const info = await inspect();
-  const tty = info.ProcessConfig.tty === true;
-  const interactive = (options.interactive ?? true) && info.OpenStdin === true;
-  const io = resolveIo(options, interactive, tty);
-  // Exec start needs its JSON body on 20.10; with an exact Content-Length the engine reads
-  // it all, so none of it can reach the process's stdin.
-  const connection = await session.guard(
-    hijack(
-      docker,
-      {
-        path: `/exec/${encodeURIComponent(execId)}/start`,
-        body: { Detach: false, Tty: tty },
-      },
-      { timeoutMs: timeouts.upgradeMs },
-    ),
-    (h) => release(h.stream),
+  return new Session(
+    async (session) =>
+      (await import('./exec-session.js')).runExec(session, docker, execId, options),
+    options.signal,
   );
-  // The output can end a moment before the engine records the exit code.
-  let final: Promise<Docker.ExecInspectInfo> | undefined;
-  const exited = (): Promise<Docker.ExecInspectInfo> => {
-    final ??= (async () => {
-      for (let attempt = 0; ; attempt++) {
-        const done = await inspect();
-        if ((!done.Running && done.ExitCode !== null) || attempt >= 100) return done;
-        await settled(10);
-      }
-    })();
-    return final;
-  };
-  const startFailed = (done: Docker.ExecInspectInfo): boolean =>
-    done.Pid === 0 && (done.ExitCode === 126 || done.ExitCode === 127);
-  // A start failure arrives in-band as text: it is held back from the output, and tells 127
-  // from 126 (20.10 says 126 for both).
-  const { detached, lastShortChunk, droppedFailure } = await session.pump(
-    io,
-    connection,
-    tty,
-    (s) => handle.resize({ h: s.rows, w: s.cols }),
-    {
-      ...(options.size ? { initialSize: options.size } : {}),
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      heldFailure: async () => startFailed(await exited()),
-    },
-  );
-  if (detached) return { exitCode: 0, detached: true };
-  const done = await exited();
-  const failure = droppedFailure ?? (startFailed(done) ? lastShortChunk : undefined);
-  if (failure && startFailed(done)) {
-    const text = failure.toString('utf8').trim();
-    return {
-      exitCode: startFailureExitCode(text),
-      detached: false,
-      error: new StreamError(text),
-    };
-  }
-  return { exitCode: done.ExitCode ?? 125, detached: false };
 }

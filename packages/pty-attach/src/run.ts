@@ -3,10 +3,8 @@
 // start, start, wait), and with `remove: true` no container left behind on any way out.
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
-import { ATTACH_OPTION_KEYS, type AttachOptions, attachInSession } from './attach.js';
+import { ATTACH_OPTION_KEYS, type AttachOptions } from './attach.js';
 import { checkOptions } from './check-options.js';
-import { expectObject, toEngineFailure } from './engine-errors.js';
-import { engineAddress } from './engine-http.js';
 import { Session, type SessionResult } from './session.js';
 
 /** Options of `run`. */
@@ -53,9 +51,16 @@ export function run(
   // A caller that never asks for the id must not see an unhandled rejection.
   containerId.catch(() => undefined);
   const remove = options.remove === true;
-  const address = engineAddress(docker);
 
   const session = new Session(async (s): Promise<SessionResult> => {
+    // The implementation loads with the first session, not with the package.
+    const [{ attachInSession }, { expectObject, toEngineFailure }, { engineAddress }] =
+      await Promise.all([
+        import('./attach-session.js'),
+        import('./engine-errors.js'),
+        import('./engine-http.js'),
+      ]);
+    const address = engineAddress(docker);
     const spec: Docker.ContainerCreateOptions = remove
       ? { ...create, HostConfig: { ...create.HostConfig, AutoRemove: true } }
       : create;

@@ -2,8 +2,6 @@
 // the session's lifetime, resizes (initial with retries, on SIGWINCH, on demand), and the
 // copying over the hijacked socket. `Session` is the handle a program holds.
 import type { Readable, Writable } from 'node:stream';
-import { isatty } from 'node:tty';
-import { streamKindFromContentType } from '@sluice/docker-demux';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 import { NotATerminalError } from './errors.js';
 import {
@@ -16,7 +14,6 @@ import {
   toWritable,
 } from './io.js';
 import { isUsableSize, type ResizeFn, resizeWithRetries, type TerminalSize } from './resize.js';
-import { startSessionIo } from './session-io.js';
 import { Terminal } from './terminal.js';
 import type { EngineTimeouts } from './timeouts.js';
 import type { Hijacked } from './upgrade.js';
@@ -90,6 +87,9 @@ export interface ResolvedIo {
 function abortedResult(): SessionResult {
   return { exitCode: ABORTED_EXIT_CODE, detached: false, aborted: true };
 }
+
+// Loaded on first use: node:tty costs start-up.
+const isatty = (fd: number): boolean => process.getBuiltinModule('node:tty').isatty(fd);
 
 /** Resolves the caller's options against the process's stdio; validates the detach keys. */
 export function resolveIo(o: SessionOptions, interactive: boolean, tty: boolean): ResolvedIo {
@@ -247,6 +247,11 @@ export class Session {
     lastShortChunk: Buffer | undefined;
     droppedFailure: Buffer | undefined;
   }> {
+    // Loaded with the first session, not with the package (docker-demux and the copying).
+    const [{ streamKindFromContentType }, { startSessionIo }] = await Promise.all([
+      import('@sluice/docker-demux'),
+      import('./session-io.js'),
+    ]);
     using term = new Terminal(io.terminalFd ?? -1);
     if (tty && io.terminalFd !== undefined && io.stdin) term.setRaw();
     // API ≥ 1.42 says raw or multiplexed in the reply; older engines: from the TTY setting.

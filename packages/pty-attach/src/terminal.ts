@@ -2,8 +2,8 @@
 // out: dispose/restore, process exit, an uncaught exception, SIGTERM/SIGINT/SIGHUP. Node's
 // setRawMode is not used: libuv's raw mode keeps OPOST and differs in the input flags. The
 // flags are set and saved with the system `stty` run on the terminal's own descriptor.
-import { spawnSync } from 'node:child_process';
-import { isatty } from 'node:tty';
+// node:child_process and node:tty are loaded on first use, not when the package is imported.
+const isatty = (fd: number): boolean => process.getBuiltinModule('node:tty').isatty(fd);
 
 /** moby/term MakeRaw: clear IGNBRK BRKINT PARMRK ISTRIP INLCR IGNCR ICRNL IXON, OPOST,
  * ECHO ECHONL ICANON ISIG IEXTEN, CSIZE PARENB; set CS8; VMIN=1, VTIME=0. */
@@ -33,6 +33,7 @@ export const MOBY_RAW_STTY_ARGS: readonly string[] = [
 const RESTORE_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 function stty(fd: number, args: readonly string[]): string {
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const r = spawnSync('stty', args, { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`stty ${args.join(' ')} failed: ${r.stderr.trim()}`);
