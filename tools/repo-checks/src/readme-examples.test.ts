@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { staleBuilds } from './build-freshness.js';
 import { runExample } from './example-run.js';
 import { type CompiledExample, compileExamples } from './example-typecheck.js';
 import { type Example, extractExamples, MarkerError, runs } from './readme-examples.js';
@@ -20,12 +21,18 @@ const readmes = runCommand('git', [
   .filter((f) => f.endsWith('README.md'));
 const all = readmes.flatMap((f) => extractExamples(f, readFileSync(join(repoRoot, f), 'utf8')));
 const compiled = compileExamples(all);
+const stale = staleBuilds();
+const staleNote =
+  stale.length === 0
+    ? ''
+    : `\n(note: the build of ${stale.join(', ')} is older than its src: \`pnpm turbo run build\` first)`;
 
 function explain(c: CompiledExample): string {
   return (
     `README example at ${c.example.readme}:${c.example.fenceLine} does not type-check against ` +
     'the built packages (fix the example, or mark a true fragment with <!-- example: fragment -->):\n' +
-    c.diagnostics.map((d) => `  ${d.where}: ${d.message}`).join('\n')
+    c.diagnostics.map((d) => `  ${d.where}: ${d.message}`).join('\n') +
+    staleNote
   );
 }
 
@@ -58,7 +65,7 @@ describe('README examples', () => {
           `not run: ${c.example.readme}:${c.example.fenceLine} does not type-check`,
         ).toEqual([]);
         const ran = await runExample(c, runTimeoutMs);
-        expect(ran.ok, ran.report).toBe(true);
+        expect(ran.ok, ran.report + staleNote).toBe(true);
       },
       runTimeoutMs + 10_000,
     );
