@@ -239,7 +239,7 @@ export class MessageReader {
       }
     } catch (error) {
       this.#eof = true;
-      this.#failure ??= error;
+      this.#failure ??= this.#hooks.failed(error);
     }
   }
 
