@@ -39,6 +39,30 @@ describe('Channel over a stream that reads into chosen memory', () => {
     await pair.dispose();
   });
 
+  it('reads chunked messages in place too: their first frame announces the total size', async () => {
+    const pair = await tcpPair({}, true);
+    const seen = recordReads(pair.b);
+    const tx = new Channel(pair.a, { frameSize: 256 * 1024 });
+    const rx = new Channel(pair.b);
+    const sent = Array.from({ length: 4 }, () => randomBytes(4 * 1024 * 1024 + 123));
+    const sending = (async () => {
+      for (const m of sent) await tx.send(m);
+      await tx.flush();
+    })();
+    const got: Uint8Array[] = [];
+    for (let i = 0; i < sent.length; i++) got.push(await rx.recv());
+    await sending;
+    for (let i = 0; i < sent.length; i++) expect(Buffer.from(got[i]!).equals(sent[i]!)).toBe(true);
+    // Most of each 4 MiB message (17 frames) was read by the socket straight into its buffer.
+    for (const m of got) {
+      const inPlace = seen
+        .filter((chunk) => chunk.buffer === m.buffer)
+        .reduce((n, chunk) => n + chunk.length, 0);
+      expect(inPlace).toBeGreaterThan(m.length / 2);
+    }
+    await pair.dispose();
+  });
+
   it('small messages are not read one system call each', async () => {
     const pair = await tcpPair({}, true);
     const seen = recordReads(pair.b);
