@@ -13,7 +13,11 @@ export interface WorkspacePackage {
   dir: string;
   /** Import specifiers of its code entry points (`@sluice/channel`, `@sluice/channel/wire`). */
   entryPoints: string[];
+  /** Absolute paths of the source files behind them (their `@sluice/source` condition). */
+  entrySources: string[];
 }
+
+type Conditions = { '@sluice/source'?: unknown; types?: unknown };
 
 /** Every published package of the workspace, in path order. */
 export function publishedPackages(): WorkspacePackage[] {
@@ -39,6 +43,10 @@ export function publishedPackages(): WorkspacePackage[] {
         path,
         dir: join(repoRoot, path),
         entryPoints: subpaths.map((s) => (s === '.' ? pkg.name : `${pkg.name}${s.slice(1)}`)),
+        entrySources: subpaths.flatMap((s) => {
+          const source = (pkg.exports?.[s] as Conditions | undefined)?.['@sluice/source'];
+          return typeof source === 'string' ? [join(repoRoot, path, source)] : [];
+        }),
       },
     ];
   });
