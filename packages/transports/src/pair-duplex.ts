@@ -1,6 +1,8 @@
 // One Duplex over a separate Readable and Writable (two pipes, a child's stdout and stdin,
 // stdin and stdout). Chunks pass through by reference: no copies. Hooks decide what ending
 // and destroying do to the two halves, so stdio can be let go without being closed.
+// (Not `Duplex.from({ readable, writable })`: it destroys both halves with the Duplex, has
+// no such hooks, and reports a destroyed half as a plain premature close.)
 import { Duplex, type Readable, type Writable } from 'node:stream';
 import { ConnectionLostError } from '@sluice/stream-core';
 import { traceError } from './trace.js';
