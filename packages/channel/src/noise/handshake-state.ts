@@ -1,11 +1,17 @@
 // A Noise HandshakeState (spec §5.3): runs one pattern's messages in turn, then splits into
 // the two transport CipherStates. Pure protocol: bytes in, bytes out, no I/O, no timers.
-import type { KeyObject } from 'node:crypto';
 import { EncryptionError } from '@sluice/stream-core';
 import { type CipherState, type NoiseCipher, TAG_LENGTH } from './cipher-state.js';
 import { type NoisePattern, PATTERNS, type PatternSpec, type Token } from './patterns.js';
 import { SymmetricState } from './symmetric-state.js';
-import { DH_LENGTH, dh, generateKeyPair, type KeyPair, privateKeyObject } from './x25519.js';
+import {
+  DH_LENGTH,
+  dh,
+  generateEphemeral,
+  type KeyPair,
+  type LocalKey,
+  localKey,
+} from './x25519.js';
 
 /** Noise's limit on any handshake or transport message, in bytes. */
 export const MAX_NOISE_MESSAGE = 65_535;
@@ -54,11 +60,6 @@ const OPTION_NAMES = new Set([
   'ephemeralKeyPair',
 ]);
 
-interface LocalKey {
-  pair: KeyPair;
-  object: KeyObject;
-}
-
 function checkBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
   if (length !== undefined && value.length !== length)
@@ -71,10 +72,6 @@ function checkKeyPair(value: unknown, name: string): asserts value is KeyPair {
   const pair = value as KeyPair;
   checkBytes(pair.publicKey, `${name}.publicKey`, DH_LENGTH);
   checkBytes(pair.privateKey, `${name}.privateKey`, DH_LENGTH);
-}
-
-function localKey(pair: KeyPair): LocalKey {
-  return { pair, object: privateKeyObject(pair.privateKey) };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -224,14 +221,14 @@ export class Handshake {
     const sym = this.#symmetric;
     switch (token) {
       case 'e': {
-        this.#e ??= localKey(generateKeyPair());
-        parts.push(this.#e.pair.publicKey);
-        sym.mixHash(this.#e.pair.publicKey);
-        if (this.#spec.psk) sym.mixKey(this.#e.pair.publicKey);
+        this.#e ??= generateEphemeral();
+        parts.push(this.#e.publicKey);
+        sym.mixHash(this.#e.publicKey);
+        if (this.#spec.psk) sym.mixKey(this.#e.publicKey);
         return;
       }
       case 's':
-        parts.push(sym.encryptAndHash((this.#s as LocalKey).pair.publicKey));
+        parts.push(sym.encryptAndHash((this.#s as LocalKey).publicKey));
         return;
       case 'psk':
         sym.mixKeyAndHash(this.#psk as Uint8Array);
@@ -277,10 +274,10 @@ export class Handshake {
     const rs = this.#rs as Uint8Array;
     const init = this.#initiator;
     let shared: Uint8Array;
-    if (token === 'ee') shared = dh(e.object, re);
-    else if (token === 'es') shared = init ? dh(e.object, rs) : dh(s.object, re);
-    else if (token === 'se') shared = init ? dh(s.object, re) : dh(e.object, rs);
-    else shared = dh(s.object, rs);
+    if (token === 'ee') shared = dh(e.privateKey, re);
+    else if (token === 'es') shared = init ? dh(e.privateKey, rs) : dh(s.privateKey, re);
+    else if (token === 'se') shared = init ? dh(s.privateKey, re) : dh(e.privateKey, rs);
+    else shared = dh(s.privateKey, rs);
     this.#symmetric.mixKey(shared);
   }
 

@@ -1,6 +1,13 @@
 import { EncryptionError } from '@sluice/stream-core';
 import { describe, expect, it } from 'vitest';
-import { dh, generateKeyPair, keyPairFromPrivateKey, privateKeyObject } from './x25519.js';
+import {
+  dh,
+  generateEphemeral,
+  generateKeyPair,
+  keyPairFromPrivateKey,
+  localKey,
+  privateKeyObject,
+} from './x25519.js';
 
 describe('X25519', () => {
   it('agrees on one secret from both sides, with raw 32-byte keys', () => {
@@ -45,5 +52,26 @@ describe('X25519', () => {
     expect(() => dh(key, new Uint8Array(31))).toThrow(/32 bytes/);
     expect(() => privateKeyObject(new Uint8Array(33))).toThrow(RangeError);
     expect(() => privateKeyObject('x' as never)).toThrow(TypeError);
+  });
+
+  it('an ephemeral key agrees with a static one', () => {
+    const e = generateEphemeral();
+    const s = generateKeyPair();
+    expect(Buffer.from(dh(e.privateKey, s.publicKey))).toEqual(
+      Buffer.from(dh(privateKeyObject(s.privateKey), e.publicKey)),
+    );
+  });
+
+  it('imports a static key again when its bytes changed in place', () => {
+    const peer = generateKeyPair();
+    const pair = generateKeyPair();
+    const before = dh(localKey(pair).privateKey, peer.publicKey);
+    expect(Buffer.from(dh(localKey(pair).privateKey, peer.publicKey))).toEqual(Buffer.from(before));
+    pair.privateKey.set(generateKeyPair().privateKey);
+    const after = dh(localKey(pair).privateKey, peer.publicKey);
+    expect(Buffer.from(after)).not.toEqual(Buffer.from(before));
+    expect(Buffer.from(after)).toEqual(
+      Buffer.from(dh(privateKeyObject(pair.privateKey), peer.publicKey)),
+    );
   });
 });

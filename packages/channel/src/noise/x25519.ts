@@ -51,18 +51,53 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
 }
 
 function rawPublicKey(key: KeyObject): Uint8Array {
-  const der = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  const der = (key.type === 'public' ? key : createPublicKey(key)).export({
+    format: 'der',
+    type: 'spki',
+  });
   return new Uint8Array(der.buffer, der.byteOffset + SPKI_PREFIX.length, DH_LENGTH);
 }
 
 /** A fresh random X25519 key pair. */
 export function generateKeyPair(): KeyPair {
-  const { privateKey } = generateKeyPairSync('x25519');
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
   const der = privateKey.export({ format: 'der', type: 'pkcs8' });
   return {
-    publicKey: rawPublicKey(privateKey),
+    publicKey: rawPublicKey(publicKey),
     privateKey: new Uint8Array(der.subarray(PKCS8_PREFIX.length)),
   };
+}
+
+/** A private key ready for `dh()`, with its raw public key. */
+export interface LocalKey {
+  /** The raw 32-byte public key. */
+  publicKey: Uint8Array;
+  /** The private key as Node's KeyObject. */
+  privateKey: KeyObject;
+}
+
+/**
+ * A fresh ephemeral key, kept as the KeyObject Node made: a handshake never needs its raw
+ * private bytes, and exporting and re-importing them would double the cost of each key.
+ */
+export function generateEphemeral(): LocalKey {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
+  return { publicKey: rawPublicKey(publicKey), privateKey };
+}
+
+// KeyObjects of static private keys, by their byte array: a server's one static key serves
+// every handshake, and importing it costs as much as a DH. The bytes are compared on each
+// use, so a key changed in place is imported afresh.
+const imported = new WeakMap<Uint8Array, { bytes: Uint8Array; object: KeyObject }>();
+
+/** A given raw key pair, ready for `dh()`. */
+export function localKey(pair: KeyPair): LocalKey {
+  const known = imported.get(pair.privateKey);
+  if (known && Buffer.compare(known.bytes, pair.privateKey) === 0)
+    return { publicKey: pair.publicKey, privateKey: known.object };
+  const object = privateKeyObject(pair.privateKey);
+  imported.set(pair.privateKey, { bytes: new Uint8Array(pair.privateKey), object });
+  return { publicKey: pair.publicKey, privateKey: object };
 }
 
 /** The key pair of a given raw private key (its public key computed). */
