@@ -2,7 +2,9 @@
 // The `sluice` executable. `--version` answers before anything else loads: the start-up
 // budget is 1.5× `node -e 0`, and commander alone costs about half of that. Everything else
 // goes through main(), which loads each command's module only when that command runs.
-import { enableCompileCache } from 'node:module';
+// A namespace import: Node < 22.1 has no enableCompileCache, and must still get to the
+// one-line "needs a newer Node" message.
+import * as nodeModule from 'node:module';
 import { version } from './version.js';
 
 const argv = process.argv.slice(2);
@@ -13,7 +15,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 } else {
   // V8's code cache on disk (Node's own, in the temp directory): the modules a command loads
   // (dockerode alone is some 300) compile once, not on every run.
-  enableCompileCache?.();
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const { main } = await import('./main.js');
   code = await main(argv);
 }

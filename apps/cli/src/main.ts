@@ -38,10 +38,12 @@ function verbose(argv: readonly string[]): boolean {
 /** Runs the `sluice` command with `argv` (without node and script) and resolves with its exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const { buildProgram } = await import('./program.js');
+  const { requireNode } = await import('./node-version.js');
   const state: ProgramState = { exitCode: 0, command: '' };
   const program = buildProgram(io, state);
   const red = useColor(io) ? (t: string) => `\x1b[31m${t}\x1b[0m` : (t: string) => t;
   try {
+    requireNode();
     if (argv.length === 0) {
       program.outputHelp();
       return 0;
