@@ -1,14 +1,19 @@
-// Runs a fixture program (test/fixtures/*.ts) the way a user runs their own program: a child
-// Node process with its stdio on a real terminal, a pipe or a file. No build is needed: Node
-// strips the types, the `@sluice/source` condition resolves `@sluice/stream-core` to its
-// sources, and a resolve hook maps a relative `.js` import to the `.ts` file beside it.
+// Runs a program (a fixture in test/fixtures, or a README example written to a file) the way
+// a user runs their own: a child Node process with its stdio on a real terminal, a pipe or a
+// file. No build is needed: Node strips the types, a resolve hook maps `@sluice/stream-core`
+// to this package's sources and a relative `.js` import to the `.ts` file beside it.
 import { fileURLToPath } from 'node:url';
 import { type IPty, spawn as spawnPty } from 'node-pty';
 
+// Bare `@sluice/stream-core` imports resolve to this package's sources from anywhere (an
+// example written to a temporary directory too), as its self-reference does inside it.
+const SOURCES = new URL('../src/', import.meta.url).href;
 const HOOK = `
 import { registerHooks } from 'node:module';
+const own = { '@sluice/stream-core': 'index.ts', '@sluice/stream-core/testing': 'testing/index.ts' };
 registerHooks({
   resolve(specifier, context, next) {
+    if (Object.hasOwn(own, specifier)) return next(${JSON.stringify(SOURCES)} + own[specifier], context);
     try {
       return next(specifier, context);
     } catch (error) {
@@ -108,4 +113,23 @@ export class Terminal {
       // Already gone.
     }
   }
+}
+
+/** The ```ts blocks of a Markdown file, with the 1-based line of each opening fence. */
+export function codeBlocks(markdown: string): Array<{ line: number; code: string }> {
+  const lines = markdown.split('\n');
+  const blocks: Array<{ line: number; code: string }> = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)```(ts|typescript)\s*$/.exec(lines[i] ?? '');
+    if (!open) continue;
+    const indent = open[1] ?? '';
+    let end = i + 1;
+    while (end < lines.length && (lines[end] ?? '').trim() !== '```') end++;
+    const body = lines
+      .slice(i + 1, end)
+      .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l));
+    blocks.push({ line: i + 1, code: body.join('\n') });
+    i = end;
+  }
+  return blocks;
 }

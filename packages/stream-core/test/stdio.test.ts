@@ -1,10 +1,10 @@
-// Issue 13, defects 1 and 2, run as a user runs a program: under a real pseudo-terminal, with
-// stdout on the terminal, on a pipe and on a regular file.
+// Issue 13, defect 1, run as a user runs a program: under a real pseudo-terminal, with stdout
+// on the terminal, on a pipe and on a regular file. (Defect 2, the README's two-pump loop, is
+// run from the README itself in readme.test.ts.)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, nodeCommandLine, Terminal } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-stdio-'));
@@ -44,45 +44,6 @@ describe('new Stream(fd) reads a descriptor only once asked to (issue 13, defect
           await term.waitFor(new RegExp(`#${i + 1}#`), from, 5000);
         }
         expect(await stdoutOf(term, where, out)).toContain(`keys:${letters}`);
-      } finally {
-        term.kill();
-      }
-    });
-  }
-});
-
-describe("the README's two-pump loop: stdin → TCP peer → stdout (issue 13, defect 2)", () => {
-  let server: Server;
-  let port = 0;
-  beforeAll(async () => {
-    // A real peer: upper-cases what it gets, and ends its output when its input ended.
-    server = createServer({ allowHalfOpen: true }, (socket) => {
-      socket.on('data', (chunk: Buffer) => socket.write(chunk.toString().toUpperCase()));
-      socket.on('end', () => socket.end());
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  for (const where of WHERE) {
-    it(`passes stdin's end on as a half-close and ends cleanly; stdout on a ${where}`, async () => {
-      const out = join(dir, `pumps-${where}.txt`);
-      const term = new Terminal(
-        `${nodeCommandLine(fixture('two-pumps.ts'), [String(port)])}${redirect(where, out)}; echo "@@EXIT $?@@"`,
-      );
-      try {
-        term.type('hello sluice\r');
-        // The line comes back through the peer (upper-cased), then end of input (^D).
-        if (where !== 'file') await term.waitFor(/HELLO SLUICE/);
-        term.type('\x04');
-        // The exit status of the program (of `cat` with a pipe: @@DONE@@ says the loop ended).
-        const [, status] = await term.waitFor(/@@EXIT (\d+)@@/);
-        expect(status).toBe('0');
-        const text = await stdoutOf(term, where, out);
-        expect(text).toContain('HELLO SLUICE');
-        expect(term.screen).toContain('@@DONE@@');
       } finally {
         term.kill();
       }
