@@ -38,7 +38,7 @@ function parseForward(target: string): { host: string; port: number } {
   return { host: (m[1] ?? m[2]) as string, port };
 }
 
-function handlerFor(ctx: Context, flags: ServeFlags): Handler {
+function handlerFor(flags: ServeFlags): Handler {
   const modes = [flags.exec !== undefined, flags.forward !== undefined, flags.echo === true];
   if (modes.filter(Boolean).length !== 1) {
     throw usageError('choose exactly one of --exec, --forward and --echo', 'serve');
@@ -85,7 +85,6 @@ function handlerFor(ctx: Context, flags: ServeFlags): Handler {
       child.kill();
       throw error;
     });
-    void ctx;
   };
 }
 
@@ -102,7 +101,7 @@ async function listenOptions(flags: ServeFlags): Promise<ListenOptions> {
 
 /** Runs `sluice serve` until it is stopped; resolves with the exit code. */
 export async function serve(ctx: Context, url: string, flags: ServeFlags): Promise<number> {
-  const handler = handlerFor(ctx, flags);
+  const handler = handlerFor(flags);
   const options = await channelOptions(flags, 'responder');
   const listener = await listen(url, await listenOptions(flags));
   ctx.io.out(`listening on ${listener.url}\n`);
