@@ -112,6 +112,10 @@ describe('the README example check', () => {
         marks: { fragment: false, needs: [] },
       },
     ]);
+    expect(found.map(runs)).toEqual([false, true]);
+    const needs = extractExamples('R.md', '<!-- example: needs docker -->\n```ts\nx\n```\n');
+    expect(needs[0]?.marks).toEqual({ fragment: false, needs: ['docker'] });
+    expect(needs.map(runs)).toEqual([false]);
   });
 
   it('refuses an unknown marker by name and place', () => {
