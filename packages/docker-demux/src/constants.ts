@@ -13,8 +13,10 @@ export const SYSTEMERR = 3;
 /** A stream id that carries output: stdin (routed to stdout), stdout or stderr. */
 export type OutputStreamId = typeof STDIN | typeof STDOUT | typeof STDERR;
 
-/** Bytes in a frame header. */
-export const HEADER_SIZE = 8;
+/** Bytes in a frame header of Docker's multiplexed stream. */
+export const DOCKER_HEADER_SIZE = 8;
+/** @deprecated Use `DOCKER_HEADER_SIZE` (channel has a `HEADER_SIZE` of its own). */
+export const HEADER_SIZE: 8 = DOCKER_HEADER_SIZE;
 
 /** The largest frame payload accepted unless told otherwise: 64 MiB. */
 export const DEFAULT_MAX_FRAME_SIZE: number = 64 * 1024 * 1024;

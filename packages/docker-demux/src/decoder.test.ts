@@ -1,13 +1,15 @@
 import { BufferOverflowError, DaemonError, ProtocolError } from '@sluice/stream-core';
 import { describe, expect, it, vi } from 'vitest';
 import { frame, splitAt } from '../test/helpers.js';
-import { FrameDecoder } from './decoder.js';
+import { DockerFrameDecoder } from './decoder.js';
 
 type Got = [number, string][];
 
 function decode(chunks: Uint8Array[], partial = false): { got: Got; error: unknown } {
   const got: Got = [];
-  const decoder = new FrameDecoder((id, p) => got.push([id, p.toString('latin1')]), { partial });
+  const decoder = new DockerFrameDecoder((id, p) => got.push([id, p.toString('latin1')]), {
+    partial,
+  });
   try {
     for (const c of chunks) decoder.push(c);
     decoder.end();
@@ -20,7 +22,7 @@ function decode(chunks: Uint8Array[], partial = false): { got: Got; error: unkno
 // dockerpty's fixture: two stdout frames, "foo" and "d".
 const FOO_D = Buffer.concat([frame(1, 'foo'), frame(1, 'd')]);
 
-describe('FrameDecoder: the seed Demuxer scenarios', () => {
+describe('DockerFrameDecoder: the seed Demuxer scenarios', () => {
   it('decodes the foo,d fixture in one chunk', () => {
     expect(decode([FOO_D]).got).toEqual([
       [1, 'foo'],
@@ -62,7 +64,7 @@ describe('FrameDecoder: the seed Demuxer scenarios', () => {
   });
 });
 
-describe('FrameDecoder: protocol rules', () => {
+describe('DockerFrameDecoder: protocol rules', () => {
   it('passes ids 0, 1 and 2 through with their payloads', () => {
     const input = Buffer.concat([frame(0, 'in!'), frame(1, 'out'), frame(2, 'err')]);
     expect(decode([input]).got).toEqual([
@@ -75,7 +77,7 @@ describe('FrameDecoder: protocol rules', () => {
   it('hands out payloads as views of the chunk when a frame lies inside it', () => {
     const input = Buffer.concat([frame(1, 'abc'), frame(2, 'defg')]);
     const views: Buffer[] = [];
-    new FrameDecoder((_id, p) => views.push(p)).push(input);
+    new DockerFrameDecoder((_id, p) => views.push(p)).push(input);
     expect(views.map((v) => [v.buffer === input.buffer, v.byteOffset - input.byteOffset])).toEqual([
       [true, 8],
       [true, 19],
@@ -117,7 +119,7 @@ describe('FrameDecoder: protocol rules', () => {
       const { error } = decode([header]);
       expect(error).toBeInstanceOf(BufferOverflowError);
       expect(error).toMatchObject({ limit: 64 * 1024 * 1024, size: 0xffffffff });
-      const small = new FrameDecoder(() => {}, { maxFrameSize: 4 });
+      const small = new DockerFrameDecoder(() => {}, { maxFrameSize: 4 });
       expect(() => small.push(frame(1, 'hello'))).toThrow(BufferOverflowError);
       expect(spy).not.toHaveBeenCalled();
     } finally {
@@ -144,7 +146,7 @@ describe('FrameDecoder: protocol rules', () => {
   });
 
   it('stays failed after an error', () => {
-    const decoder = new FrameDecoder(() => {});
+    const decoder = new DockerFrameDecoder(() => {});
     expect(() => decoder.push(frame(9, 'x'))).toThrow(ProtocolError);
     expect(() => decoder.push(frame(1, 'x'))).toThrow(/stream id 9/);
   });
@@ -155,7 +157,7 @@ describe('FrameDecoder: protocol rules', () => {
     for (let at = 0; at < input.length; at += one.length) one.copy(input, at);
     let count = 0;
     let bytes = 0;
-    const decoder = new FrameDecoder((id, p) => {
+    const decoder = new DockerFrameDecoder((id, p) => {
       count++;
       if (id === 1 && p[0] === 0x41) bytes += p.length;
     });

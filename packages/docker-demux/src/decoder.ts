@@ -8,7 +8,7 @@ import { BufferOverflowError, DaemonError, ProtocolError } from '@sluice/stream-
 import {
   DEFAULT_MAX_ERROR_SIZE,
   DEFAULT_MAX_FRAME_SIZE,
-  HEADER_SIZE,
+  DOCKER_HEADER_SIZE,
   type OutputStreamId,
   STDERR,
   SYSTEMERR,
@@ -20,8 +20,8 @@ import {
  */
 export type FrameHandler = (streamId: OutputStreamId, payload: Buffer) => void;
 
-/** Options of a {@link FrameDecoder}. */
-export interface FrameDecoderOptions {
+/** Options of a {@link DockerFrameDecoder}. */
+export interface DockerFrameDecoderOptions {
   /** Largest payload accepted; a larger header fails with `BufferOverflowError` before any allocation. Default 64 MiB. */
   maxFrameSize?: number;
   /**
@@ -56,12 +56,12 @@ export interface FrameDecoderOptions {
  *
  * @example
  * ```ts
- * const decoder = new FrameDecoder((id, payload) => (id === STDERR ? err : out).push(payload));
+ * const decoder = new DockerFrameDecoder((id, payload) => (id === STDERR ? err : out).push(payload));
  * socket.on('data', (chunk) => decoder.push(chunk));
  * socket.on('end', () => decoder.end());
  * ```
  */
-export class FrameDecoder {
+export class DockerFrameDecoder {
   /** Largest payload accepted, in bytes. */
   readonly maxFrameSize: number;
   /** Whether spanning payloads are handed out in pieces. */
@@ -85,7 +85,7 @@ export class FrameDecoder {
   private consumed = 0;
   private failure: Error | null = null;
 
-  constructor(onFrame: FrameHandler, options: FrameDecoderOptions = {}) {
+  constructor(onFrame: FrameHandler, options: DockerFrameDecoderOptions = {}) {
     const max = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     if (!Number.isSafeInteger(max) || max < 0) {
       throw new RangeError(`maxFrameSize must be a non-negative integer, got ${max}`);
@@ -133,15 +133,16 @@ export class FrameDecoder {
     const max = this.maxFrameSize;
     const partial = this.partial;
     while (pos < len) {
-      if (this.remaining === 0 && this.headerFill === 0 && pos + HEADER_SIZE <= len) {
+      if (this.remaining === 0 && this.headerFill === 0 && pos + DOCKER_HEADER_SIZE <= len) {
         const id = chunk[pos]!;
         if (id <= STDERR && (chunk[pos + 1]! | chunk[pos + 2]! | chunk[pos + 3]!) === 0) {
           const size =
             chunk[pos + 4]! * 0x1000000 +
             ((chunk[pos + 5]! << 16) | (chunk[pos + 6]! << 8) | chunk[pos + 7]!);
-          const end = pos + HEADER_SIZE + size;
+          const end = pos + DOCKER_HEADER_SIZE + size;
           if (size <= max && end <= len) {
-            if (size !== 0) onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE, end));
+            if (size !== 0)
+              onFrame(id as OutputStreamId, chunk.subarray(pos + DOCKER_HEADER_SIZE, end));
             pos = end;
             continue;
           }
@@ -149,8 +150,8 @@ export class FrameDecoder {
             // The payload runs past the chunk: hand out what is here, expect the rest.
             this.streamId = id;
             this.remaining = end - len;
-            if (len > pos + HEADER_SIZE)
-              onFrame(id as OutputStreamId, chunk.subarray(pos + HEADER_SIZE));
+            if (len > pos + DOCKER_HEADER_SIZE)
+              onFrame(id as OutputStreamId, chunk.subarray(pos + DOCKER_HEADER_SIZE));
             break;
           }
         }
@@ -188,23 +189,23 @@ export class FrameDecoder {
     }
     let header: Buffer;
     let at: number;
-    if (this.headerFill === 0 && len - pos >= HEADER_SIZE) {
+    if (this.headerFill === 0 && len - pos >= DOCKER_HEADER_SIZE) {
       header = chunk;
       at = pos;
-      pos += HEADER_SIZE;
+      pos += DOCKER_HEADER_SIZE;
     } else {
       // Gather a header split across chunks in an 8-byte buffer kept for the purpose.
-      const take = Math.min(HEADER_SIZE - this.headerFill, len - pos);
-      this.header ??= Buffer.allocUnsafe(HEADER_SIZE);
+      const take = Math.min(DOCKER_HEADER_SIZE - this.headerFill, len - pos);
+      this.header ??= Buffer.allocUnsafe(DOCKER_HEADER_SIZE);
       chunk.copy(this.header, this.headerFill, pos, pos + take);
       this.headerFill += take;
       pos += take;
-      if (this.headerFill < HEADER_SIZE) return pos;
+      if (this.headerFill < DOCKER_HEADER_SIZE) return pos;
       this.headerFill = 0;
       header = this.header;
       at = 0;
     }
-    const offset = this.consumed + pos - HEADER_SIZE;
+    const offset = this.consumed + pos - DOCKER_HEADER_SIZE;
     const id = header[at]!;
     if (id > SYSTEMERR || (header[at + 1]! | header[at + 2]! | header[at + 3]!) !== 0) {
       throw this.fail(this.badHeader(header, at, offset));
@@ -249,7 +250,7 @@ export class FrameDecoder {
     if (this.failure) throw this.failure;
     let missing = 0;
     if (this.headerFill > 0) {
-      missing = HEADER_SIZE - this.headerFill;
+      missing = DOCKER_HEADER_SIZE - this.headerFill;
     } else if (this.remaining > 0) {
       missing = this.remaining;
       const frame = this.frame;
@@ -294,3 +295,10 @@ function daemonError(payload: Buffer, announced: number): DaemonError {
   const cut = announced > 0 ? ` … (cut at ${payload.length} of ${announced} bytes)` : '';
   return new DaemonError(text.length > 0 ? `${text}${cut}` : 'the daemon reported an empty error');
 }
+
+/** @deprecated Use `DockerFrameDecoder` (channel has a `FrameDecoder` of its own). */
+export const FrameDecoder: typeof DockerFrameDecoder = DockerFrameDecoder;
+/** @deprecated Use `DockerFrameDecoder`. */
+export type FrameDecoder = DockerFrameDecoder;
+/** @deprecated Use `DockerFrameDecoderOptions`. */
+export type FrameDecoderOptions = DockerFrameDecoderOptions;

@@ -1,7 +1,7 @@
 // DemuxStream: demux as a Writable, for pipeline(); its two outputs are Readables.
 import { Readable, Writable } from 'node:stream';
 import { STDERR } from './constants.js';
-import { FrameDecoder } from './decoder.js';
+import { DockerFrameDecoder } from './decoder.js';
 import type { StreamKind } from './detect.js';
 import { PayloadGatherer } from './gatherer.js';
 
@@ -31,7 +31,7 @@ export class DemuxStream extends Writable {
   readonly stdout: Readable;
   /** Payloads of stream id 2. */
   readonly stderr: Readable;
-  private readonly decoder: FrameDecoder | undefined;
+  private readonly decoder: DockerFrameDecoder | undefined;
   // A written chunk's small payloads become few pushes, not one per frame.
   private readonly toStdout: PayloadGatherer;
   private readonly toStderr: PayloadGatherer;
@@ -66,7 +66,7 @@ export class DemuxStream extends Writable {
     this.decoder =
       options.kind === 'raw'
         ? undefined
-        : new FrameDecoder(
+        : new DockerFrameDecoder(
             (id, payload) => (id === STDERR ? this.toStderr : this.toStdout).add(payload),
             {
               partial: true,

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ConnectionLostError, StreamClosedError } from '@sluice/stream-core';
 import { type OutputStreamId, STDERR } from './constants.js';
-import { FrameDecoder } from './decoder.js';
+import { DockerFrameDecoder } from './decoder.js';
 import type { StreamKind } from './detect.js';
 import { PayloadGatherer } from './gatherer.js';
 
@@ -82,7 +82,7 @@ export function demux(
     const decoder =
       options.kind === 'raw'
         ? undefined
-        : new FrameDecoder(deliver, {
+        : new DockerFrameDecoder(deliver, {
             partial: true,
             maxFrameSize: options.maxFrameSize,
             maxErrorSize: options.maxErrorSize,

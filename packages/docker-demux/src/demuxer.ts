@@ -1,8 +1,8 @@
 // The seed's Demuxer (dockerpty): the non-blocking face over a multiplexed ByteStream. Unlike
 // the seed it keeps the stream id of what it returns, and a zero-length frame is not the end.
 import type { ByteStream, Selectable } from '@sluice/stream-core';
-import { HEADER_SIZE, type OutputStreamId } from './constants.js';
-import { FrameDecoder } from './decoder.js';
+import { DOCKER_HEADER_SIZE, type OutputStreamId } from './constants.js';
+import { DockerFrameDecoder } from './decoder.js';
 
 /** Options of a {@link Demuxer}. */
 export interface DemuxerOptions {
@@ -26,7 +26,7 @@ export class Demuxer implements Selectable {
   readonly stream: ByteStream;
   /** Stream id (0, 1 or 2) of the bytes the last non-empty `read()` returned. */
   lastStreamId: OutputStreamId | undefined = undefined;
-  private readonly decoder: FrameDecoder;
+  private readonly decoder: DockerFrameDecoder;
   private pieces: Buffer[] = [];
   private pieceIds: OutputStreamId[] = [];
   private head = 0;
@@ -35,7 +35,7 @@ export class Demuxer implements Selectable {
 
   constructor(stream: ByteStream, options: DemuxerOptions = {}) {
     this.stream = stream;
-    this.decoder = new FrameDecoder(
+    this.decoder = new DockerFrameDecoder(
       (id, payload) => {
         this.pieces.push(payload);
         this.pieceIds.push(id);
@@ -60,7 +60,7 @@ export class Demuxer implements Selectable {
       if (this.head < this.pieces.length) return this.take(n);
       if (this.failure) throw this.failure;
       if (this.ended) return null;
-      const chunk = this.stream.read(Math.max(n + HEADER_SIZE, REFILL_SIZE));
+      const chunk = this.stream.read(Math.max(n + DOCKER_HEADER_SIZE, REFILL_SIZE));
       if (chunk === null) {
         this.ended = true;
         this.guard(() => this.decoder.end());

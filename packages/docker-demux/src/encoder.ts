@@ -1,6 +1,6 @@
 // The encoder: what the engine's stdcopy writer does, for servers and tests.
 import { BufferOverflowError } from '@sluice/stream-core';
-import { HEADER_SIZE, MAX_FRAME_LENGTH, SYSTEMERR } from './constants.js';
+import { DOCKER_HEADER_SIZE, MAX_FRAME_LENGTH, SYSTEMERR } from './constants.js';
 
 /** Largest payload per frame `mux` produces unless told otherwise (the engine writes 32 KiB). */
 export const DEFAULT_MUX_CHUNK_SIZE: number = 32 * 1024;
@@ -24,7 +24,7 @@ export function encodeHeader(streamId: number, length: number): Buffer {
       size: length,
     });
   }
-  const header = Buffer.alloc(HEADER_SIZE);
+  const header = Buffer.alloc(DOCKER_HEADER_SIZE);
   header[0] = streamId;
   header.writeUInt32BE(length, 4);
   return header;
@@ -33,9 +33,9 @@ export function encodeHeader(streamId: number, length: number): Buffer {
 /** One frame (header and payload in one buffer) carrying all of `payload`. */
 export function encodeFrame(streamId: number, payload: Uint8Array | string): Buffer {
   const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const frame = Buffer.allocUnsafe(HEADER_SIZE + bytes.length);
+  const frame = Buffer.allocUnsafe(DOCKER_HEADER_SIZE + bytes.length);
   encodeHeader(streamId, bytes.length).copy(frame, 0);
-  frame.set(bytes, HEADER_SIZE);
+  frame.set(bytes, DOCKER_HEADER_SIZE);
   return frame;
 }
 
@@ -56,7 +56,7 @@ export function mux(
   }
   const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
   const frames = Math.ceil(bytes.length / maxPayload);
-  const out = Buffer.allocUnsafe(bytes.length + frames * HEADER_SIZE);
+  const out = Buffer.allocUnsafe(bytes.length + frames * DOCKER_HEADER_SIZE);
   let at = 0;
   for (let from = 0; from < bytes.length; from += maxPayload) {
     const piece = bytes.subarray(from, Math.min(from + maxPayload, bytes.length));
@@ -65,8 +65,8 @@ export function mux(
     out[at + 2] = 0;
     out[at + 3] = 0;
     out.writeUInt32BE(piece.length, at + 4);
-    out.set(piece, at + HEADER_SIZE);
-    at += HEADER_SIZE + piece.length;
+    out.set(piece, at + DOCKER_HEADER_SIZE);
+    at += DOCKER_HEADER_SIZE + piece.length;
   }
   return out;
 }

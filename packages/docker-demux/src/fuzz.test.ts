@@ -1,5 +1,5 @@
 // Fuzz pass over every public entry (issue 17 acceptance): random and mutated multiplexed
-// streams in random chunk splits through FrameDecoder, demux(), DemuxStream and Demuxer, and
+// streams in random chunk splits through DockerFrameDecoder, demux(), DemuxStream and Demuxer, and
 // random arguments to the encoder and the detectors. Every case ends in output that matches
 // a reference model, or in a typed error: never a crash, a hang or an untyped exception.
 // A fixed seed keeps `npm test` the same every run; FUZZ_RUNS=100000 runs longer.
@@ -9,7 +9,7 @@ import { StreamError } from '@sluice/stream-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChunkSource, Collector, MemoryByteStream } from '../test/helpers.js';
-import { FrameDecoder } from './decoder.js';
+import { DockerFrameDecoder } from './decoder.js';
 import { demux } from './demux.js';
 import { DemuxStream } from './demux-stream.js';
 import { Demuxer } from './demuxer.js';
@@ -94,15 +94,18 @@ function typed(error: unknown): void {
 }
 
 describe('docker-demux fuzzing (fixed seed; FUZZ_RUNS for more)', () => {
-  it("FrameDecoder, whole and partial: the model's output, or a typed error", () => {
+  it("DockerFrameDecoder, whole and partial: the model's output, or a typed error", () => {
     fc.assert(
       fc.property(streamArb, splitsArb, fc.boolean(), (bytes, splits, partial) => {
         const out: Buffer[] = [];
         const err: Buffer[] = [];
-        const decoder = new FrameDecoder((id, p) => (id === 2 ? err : out).push(Buffer.from(p)), {
-          partial,
-          maxFrameSize: MAX_FRAME,
-        });
+        const decoder = new DockerFrameDecoder(
+          (id, p) => (id === 2 ? err : out).push(Buffer.from(p)),
+          {
+            partial,
+            maxFrameSize: MAX_FRAME,
+          },
+        );
         const expected = model(bytes);
         let failed = false;
         try {

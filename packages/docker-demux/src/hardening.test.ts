@@ -7,7 +7,7 @@ import { unixSocketPair } from '@sluice/stream-core/testing';
 import { describe, expect, it } from 'vitest';
 import { ChunkSource, Collector, frame } from '../test/helpers.js';
 import { DEFAULT_MAX_ERROR_SIZE } from './constants.js';
-import { FrameDecoder } from './decoder.js';
+import { DockerFrameDecoder } from './decoder.js';
 import { demux } from './demux.js';
 import { DemuxStream } from './demux-stream.js';
 import { Demuxer } from './demuxer.js';
@@ -17,13 +17,13 @@ const EMPTY_DAEMON_ERROR = Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]);
 describe('an empty stream id 3 frame is a DaemonError, as stdcopy reports it', () => {
   it('from the decoder, after the data before it', () => {
     const got: string[] = [];
-    const decoder = new FrameDecoder((_id, p) => got.push(p.toString()));
+    const decoder = new DockerFrameDecoder((_id, p) => got.push(p.toString()));
     expect(() => decoder.push(Buffer.concat([frame(1, 'before'), EMPTY_DAEMON_ERROR]))).toThrow(
       DaemonError,
     );
     expect(got).toEqual(['before']);
     // Cut inside the header too.
-    const cut = new FrameDecoder(() => {});
+    const cut = new DockerFrameDecoder(() => {});
     cut.push(EMPTY_DAEMON_ERROR.subarray(0, 5));
     expect(() => cut.push(EMPTY_DAEMON_ERROR.subarray(5))).toThrow(DaemonError);
   });
@@ -84,13 +84,13 @@ describe('a daemon error message has a small cap of its own', () => {
   });
 
   it('maxErrorSize is an option; output frames keep maxFrameSize', () => {
-    const decoder = new FrameDecoder(() => {}, { maxErrorSize: 4, maxFrameSize: 8 });
+    const decoder = new DockerFrameDecoder(() => {}, { maxErrorSize: 4, maxFrameSize: 8 });
     expect(() => decoder.push(frame(3, 'abcdefgh'))).toThrow('abcd … (cut at 4 of 8 bytes)');
-    expect(() => new FrameDecoder(() => {}).push(frame(1, 'x'.repeat(9)))).not.toThrow();
+    expect(() => new DockerFrameDecoder(() => {}).push(frame(1, 'x'.repeat(9)))).not.toThrow();
     expect(() =>
-      new FrameDecoder(() => {}, { maxFrameSize: 8 }).push(frame(1, 'x'.repeat(9))),
+      new DockerFrameDecoder(() => {}, { maxFrameSize: 8 }).push(frame(1, 'x'.repeat(9))),
     ).toThrow(BufferOverflowError);
-    expect(() => new FrameDecoder(() => {}, { maxErrorSize: 0 })).toThrow(RangeError);
+    expect(() => new DockerFrameDecoder(() => {}, { maxErrorSize: 0 })).toThrow(RangeError);
   });
 });
 

@@ -18,4 +18,9 @@ describe('@sluice/docker-demux exports', () => {
     expect([demuxPackage.STDIN, demuxPackage.STDOUT, demuxPackage.STDERR]).toEqual([0, 1, 2]);
     expect(demuxPackage.SYSTEMERR).toBe(3);
   });
+
+  it('keeps the old decoder names as deprecated aliases of the distinct ones', () => {
+    expect(demuxPackage.FrameDecoder).toBe(demuxPackage.DockerFrameDecoder);
+    expect(demuxPackage.HEADER_SIZE).toBe(demuxPackage.DOCKER_HEADER_SIZE);
+  });
 });

@@ -22,7 +22,9 @@ export {
   StreamError,
 } from '@sluice/stream-core';
 export {
+  DEFAULT_MAX_ERROR_SIZE,
   DEFAULT_MAX_FRAME_SIZE,
+  DOCKER_HEADER_SIZE,
   HEADER_SIZE,
   MAX_FRAME_LENGTH,
   MULTIPLEXED_CONTENT_TYPE,
@@ -33,7 +35,13 @@ export {
   STDOUT,
   SYSTEMERR,
 } from './constants.js';
-export { FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './decoder.js';
+export {
+  DockerFrameDecoder,
+  type DockerFrameDecoderOptions,
+  FrameDecoder,
+  type FrameDecoderOptions,
+  type FrameHandler,
+} from './decoder.js';
 export { type DemuxOptions, demux } from './demux.js';
 export { DemuxStream, type DemuxStreamOptions } from './demux-stream.js';
 export { Demuxer, type DemuxerOptions } from './demuxer.js';

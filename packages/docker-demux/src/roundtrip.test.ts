@@ -5,7 +5,7 @@ import type { ByteStream } from '@sluice/stream-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChunkSource, Collector, MemoryByteStream, splitAt } from '../test/helpers.js';
-import { FrameDecoder } from './decoder.js';
+import { DockerFrameDecoder } from './decoder.js';
 import { demux } from './demux.js';
 import { Demuxer } from './demuxer.js';
 import { mux } from './encoder.js';
@@ -33,13 +33,16 @@ function expected(ws: { streamId: number; payload: Uint8Array }[]): [Buffer, Buf
 }
 
 describe('round trip: mux then demux', () => {
-  it('FrameDecoder gives back both byte streams, whole-frame and partial', () => {
+  it('DockerFrameDecoder gives back both byte streams, whole-frame and partial', () => {
     fc.assert(
       fc.property(input, fc.boolean(), ({ ws, bytes, cuts }, partial) => {
         const got: [Buffer[], Buffer[]] = [[], []];
-        const decoder = new FrameDecoder((id, p) => got[id === 2 ? 1 : 0].push(Buffer.from(p)), {
-          partial,
-        });
+        const decoder = new DockerFrameDecoder(
+          (id, p) => got[id === 2 ? 1 : 0].push(Buffer.from(p)),
+          {
+            partial,
+          },
+        );
         for (const chunk of splitAt(bytes, cuts)) decoder.push(chunk);
         decoder.end();
         expect([Buffer.concat(got[0]), Buffer.concat(got[1])]).toEqual(expected(ws));
@@ -81,7 +84,7 @@ describe('round trip: mux then demux', () => {
   it('any bytes at all end in delivered payloads or a typed error, never a crash', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(200)), (bytes, cuts) => {
-        const decoder = new FrameDecoder(() => {}, { maxFrameSize: 1000 });
+        const decoder = new DockerFrameDecoder(() => {}, { maxFrameSize: 1000 });
         try {
           for (const chunk of splitAt(bytes, cuts)) decoder.push(chunk);
           decoder.end();
