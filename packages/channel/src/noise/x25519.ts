@@ -42,12 +42,20 @@ export function privateKeyObject(privateKey: Uint8Array): KeyObject {
   });
 }
 
+// The peer's public keys, imported once per handshake rather than once per DH (XX uses each
+// remote key twice); checked against the bytes on each use, like the static keys below.
+const importedPublic = new WeakMap<Uint8Array, { bytes: Uint8Array; object: KeyObject }>();
+
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
-  return createPublicKey({
+  const known = importedPublic.get(publicKey);
+  if (known && Buffer.compare(known.bytes, publicKey) === 0) return known.object;
+  const object = createPublicKey({
     key: Buffer.concat([SPKI_PREFIX, publicKey]),
     format: 'der',
     type: 'spki',
   });
+  importedPublic.set(publicKey, { bytes: new Uint8Array(publicKey), object });
+  return object;
 }
 
 function rawPublicKey(key: KeyObject): Uint8Array {
