@@ -2,11 +2,15 @@
 // compression and batching, roles settled by the peers, the authenticated end of stream,
 // rekeying, and the failures a user meets (a wrong key, a pinned peer, a mismatch, a v1 peer).
 import { EncryptionError, ProtocolError } from '@sluice/stream-core';
+import { createStreamPair } from '@sluice/stream-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Channel,
   type ChannelOptions,
   EncryptedChannel,
+  FLAG_BATCH,
+  FLAG_ENCRYPTED,
+  FLAG_FINAL,
   generateKey,
   generateKeyPair,
 } from '../../src/index.js';
@@ -175,6 +179,29 @@ describe('encrypted channels over TCP', () => {
     const long = Buffer.from('compressible '.repeat(1000));
     await q.send(long);
     expect(Buffer.from(await p.recv()).equals(long)).toBe(true);
+  });
+
+  it('with batching, one sealed record (one AEAD call) carries a whole batch', async () => {
+    const [a, b] = createStreamPair();
+    const tx = new Channel(a, { encrypt: { key }, batch: { size: 10, timeoutMs: 60_000 } });
+    const rx = new Channel(b, { encrypt: { key } });
+    await Promise.all([tx.handshake(), rx.handshake()]);
+    for (let i = 0; i < 10; i++) await tx.send(`message ${i}`);
+    await tx.flush();
+    await b.poll(1000);
+    const pieces: Uint8Array[] = [];
+    for (let p = b.read(); p && p.length > 0; p = b.read()) pieces.push(p);
+    const wire = Buffer.concat(pieces);
+    // Walk the frames: one encrypted data frame, flagged as a batch.
+    const frames: number[] = [];
+    for (let at = 0; at < wire.length; ) {
+      const flags = wire[at + 1]!;
+      frames.push(flags);
+      at += (flags & 0x40 ? 14 : 6) + wire.readUInt32BE(at + 2);
+    }
+    expect(frames).toEqual([FLAG_ENCRYPTED | FLAG_BATCH | FLAG_FINAL]);
+    a.destroy();
+    b.destroy();
   });
 
   it('no plaintext on the wire', async () => {
