@@ -26,6 +26,7 @@ export async function agentFor(connector: EngineConnector): Promise<Agent> {
       return undefined;
     }
   }
-  const slow = connector.netTarget === undefined && !connector.address.startsWith('tcp://');
-  return new ConnectAgent(slow ? { keepAlive: true, timeout: SLOW_IDLE_MS } : { keepAlive: false });
+  return new ConnectAgent(
+    connector.reuse ? { keepAlive: true, timeout: SLOW_IDLE_MS } : { keepAlive: false },
+  );
 }

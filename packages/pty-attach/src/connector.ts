@@ -20,13 +20,24 @@ export interface EngineConnector {
    * Where a plain socket reaches the engine (unix or TCP without TLS): sessions open it with
    * `onread`, reading into memory they choose. Absent for TLS, SSH and a caller's `connect`.
    */
-  readonly netTarget: { path: string } | { host: string; port: number } | undefined;
+  readonly netTarget: NetTarget | (() => Promise<NetTarget>) | undefined;
+  /** Keep idle connections for dockerode's next call (slow to open: ssh://, a caller's). */
+  readonly reuse: boolean;
   /** Prefix of every request path: the path prefix and the API version (`/v1.41`). */
   readonly prefix: string;
   /** Headers to send with each request (the modem's). */
   readonly headers: Readonly<Record<string, string>>;
   /** Default bound of the engine's answers (not of streaming), in ms; the modem's `timeout`. */
   readonly timeoutMs: number | undefined;
+}
+
+/** Where a plain socket reaches an engine. */
+export type NetTarget = { path: string } | { host: string; port: number };
+
+/** The connector's plain-socket target, if it has one (resolved when it is a function). */
+export async function netTargetOf(engine: EngineConnector): Promise<NetTarget | undefined> {
+  const t = engine.netTarget;
+  return typeof t === 'function' ? t() : t;
 }
 
 const registry = new WeakMap<object, EngineConnector>();
@@ -77,7 +88,8 @@ export function connectorOf(docker: Docker): EngineConnector {
     return {
       ...base,
       address: 'unix:///var/run/docker.sock',
-      netTarget: undefined,
+      netTarget: async () => ({ path: await resolved() }),
+      reuse: false,
       connect: async () => connectEndpoint({ kind: 'unix', path: await resolved() }),
     };
   }
@@ -144,9 +156,10 @@ export interface EndpointConnectOptions {
 export function endpointConnector(
   endpoint: EngineEndpoint,
   options: EndpointConnectOptions = {},
-): Pick<EngineConnector, 'address' | 'netTarget' | 'connect'> {
+): Pick<EngineConnector, 'address' | 'netTarget' | 'connect' | 'reuse'> {
   return {
     address: formatEndpoint(endpoint),
+    reuse: endpoint.kind === 'ssh',
     netTarget:
       endpoint.kind === 'unix'
         ? { path: endpoint.path }

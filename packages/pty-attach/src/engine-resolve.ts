@@ -123,6 +123,7 @@ export async function resolveEngineNow(options: ResolveEngineOptions): Promise<E
     connector = {
       address: named ? formatEndpoint(named) : 'a connection of the caller',
       netTarget: undefined,
+      reuse: true,
       connect: options.connect,
       prefix: prefixOf(named),
       headers: {},

@@ -4,7 +4,7 @@
 // `ReplyParser`, and on 101 the same `Stream` is the session's, with the bytes that came
 // with the 101 handed over first.
 import { type ByteStream, SocketReads, Stream, type StreamError } from '@sluice/stream-core';
-import { connectNet, type EngineConnector } from './connector.js';
+import { connectNet, type EngineConnector, netTargetOf } from './connector.js';
 import { toEngineFailure } from './engine-errors.js';
 import { ReplyParser } from './http-reply.js';
 import { endUpgrade, feedUpgrade, upgradeTimeout } from './upgrade-reply.js';
@@ -34,9 +34,10 @@ export function release(stream: ByteStream): void {
 
 /** Opens a connection to the engine as a `Stream`. */
 async function open(engine: EngineConnector): Promise<ByteStream> {
-  if (engine.netTarget) {
+  const target = await netTargetOf(engine);
+  if (target) {
     const reads = new SocketReads();
-    const socket = await connectNet(engine.netTarget, engine.address, reads.onread);
+    const socket = await connectNet(target, engine.address, reads.onread);
     return new Stream(socket, { reads });
   }
   const connection = await engine.connect();

@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { ProtocolError, StreamError, TimeoutError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
-import { connectNet, connectorOf } from './connector.js';
+import { connectNet, connectorOf, netTargetOf } from './connector.js';
 import { toDuplex } from './duplex.js';
 import { toEngineFailure } from './engine-errors.js';
 import { engineMessage } from './engine-http.js';
@@ -40,8 +40,9 @@ export async function registerWait(
     engine.prefix,
     engine.headers,
   );
-  const duplex: Duplex = engine.netTarget
-    ? await connectNet(engine.netTarget, engine.address)
+  const target = await netTargetOf(engine);
+  const duplex: Duplex = target
+    ? await connectNet(target, engine.address)
     : toDuplex(await engine.connect());
   const timeoutMs = options.timeoutMs ?? engine.timeoutMs;
   const parser = new ReplyParser();

@@ -210,3 +210,22 @@ describe.skipIf(!engine.available)('refusals of the real engine', () => {
     expect(stdout.text()).toBe('OCI runtime exec failed? no\n');
   });
 });
+
+describe("a caller's dockerode settings reach this package's own requests", () => {
+  it('the modem version prefixes the attach, and its timeout bounds it', async () => {
+    const Docker = (await import('dockerode')).default;
+    await using fake = await fakeEngine({
+      'GET /containers/*/json': inspectOf('c1'),
+      'UPGRADE /containers/*/attach': () => undefined,
+    });
+    const docker = new Docker({
+      socketPath: fake.host.slice('unix://'.length),
+      version: 'v1.41',
+      timeout: 300,
+    });
+    const failure = await attach(docker, 'c1', { stdin: null }).result.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TimeoutError);
+    expect((failure as TimeoutError).timeoutMs).toBe(300);
+    expect(fake.requests.some((r) => r.startsWith('POST /v1.41/containers/c1/attach?'))).toBe(true);
+  });
+});
