@@ -87,6 +87,10 @@ type Call = (data: Uint8Array, options: Options) => Buffer;
 type AsyncCall = (data: Uint8Array, options: Options) => Promise<Buffer>;
 
 const { constants: C } = zlib;
+
+function noZstd(): never {
+  throw new Error(`zstd needs Node 22.15 or later (this is ${process.version})`);
+}
 const calls: Record<
   CompressionAlgorithm,
   { compress: Call; decompress: Call; compressAsync: AsyncCall; decompressAsync: AsyncCall }
@@ -103,12 +107,22 @@ const calls: Record<
     compressAsync: promisify(zlib.brotliCompress) as AsyncCall,
     decompressAsync: promisify(zlib.brotliDecompress) as AsyncCall,
   },
-  zstd: {
-    compress: zlib.zstdCompressSync,
-    decompress: zlib.zstdDecompressSync,
-    compressAsync: promisify(zlib.zstdCompress) as AsyncCall,
-    decompressAsync: promisify(zlib.zstdDecompress) as AsyncCall,
-  },
+  // zstd arrived in Node 22.15: on an older Node the channel still loads, and zstd fails
+  // with a CompressionError that says so.
+  zstd:
+    typeof zlib.zstdCompressSync === 'function'
+      ? {
+          compress: zlib.zstdCompressSync,
+          decompress: zlib.zstdDecompressSync,
+          compressAsync: promisify(zlib.zstdCompress) as AsyncCall,
+          decompressAsync: promisify(zlib.zstdDecompress) as AsyncCall,
+        }
+      : {
+          compress: noZstd,
+          decompress: noZstd,
+          compressAsync: async () => noZstd(),
+          decompressAsync: async () => noZstd(),
+        },
 };
 
 function compressOptions(algorithm: CompressionAlgorithm, level: number, size: number): Options {
