@@ -53,6 +53,12 @@ describe('the bypass rule', () => {
     const e = maybe as { counter?: () => number } | undefined;       // 22: through undefined
     const f = node.underlying as unknown as Counters;                // 23: counters under it
     const fine5 = node.underlying as unknown as { setNoDelay(): void }; // not a counter: fine
+    function handOut(s: NodeBacked): Writable { return s.underlying; }  // 25: returned
+    declare function use(w: Writable): void;
+    use(node.underlying);                                              // 27: passed
+    const g = node.underlying;
+    use(g);                                                            // 29: through an alias
+    if (node.underlying && node.underlying.writable) use(0 as never);   // a test: fine
   `;
   const path = '/virtual/bypass-sample.ts';
   const options: ts.CompilerOptions = {
@@ -82,9 +88,14 @@ describe('the bypass rule', () => {
       ['20:15', 'cast'],
       ['22:15', 'cast'],
       ['23:15', 'cast'],
+      ['25:56', 'hand-out'],
+      ['27:9', 'hand-out'],
+      ['29:9', 'hand-out'],
     ]);
     expect(found[6]?.message).toMatch(/reach `destroy`, which/);
     expect(found[7]?.message).toMatch(/reach `counter`, which/);
+    expect(found[9]?.message).toMatch(/^returns the Node stream under a ByteStream/);
+    expect(found[10]?.message).toMatch(/^passes the Node stream/);
     expect(found[8]?.message).toMatch(/casts a Node stream \(Duplex\) to reach `bytesRead`/);
     expect(found[0]?.message).toMatch(
       /reach `underlying`, which it does not declare: use `NodeBackedStream`/,

@@ -7,7 +7,7 @@ import ts from 'typescript';
 export interface Bypass {
   /** `path:line:column` (path as given to the program). */
   where: string;
-  kind: 'cast' | 'write';
+  kind: 'cast' | 'write' | 'hand-out';
   /** The offending source text, shortened. */
   text: string;
   /** What is wrong and what to use instead. */
@@ -107,6 +107,28 @@ function writeCallOn(node: ts.Node): ts.CallExpression | undefined {
   return call && ts.isCallExpression(call) ? call : undefined;
 }
 
+/** If `value` (the outermost form of a stream's `underlying`) leaves the expression: how. */
+function handedOut(value: ts.Node): string | undefined {
+  const p = value.parent;
+  if (!p) return undefined;
+  if (ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === value)) return 'returns';
+  if (
+    (ts.isCallExpression(p) || ts.isNewExpression(p)) &&
+    p.arguments?.includes(value as ts.Expression)
+  )
+    return 'passes';
+  if (
+    ts.isBinaryExpression(p) &&
+    p.right === value &&
+    p.operatorToken.kind === ts.SyntaxKind.EqualsToken
+  )
+    return 'assigns';
+  if (ts.isPropertyAssignment(p) || ts.isArrayLiteralExpression(p) || ts.isSpreadElement(p))
+    return 'stores';
+  if (ts.isConditionalExpression(p) && p.condition !== value) return handedOut(outermost(p));
+  return undefined;
+}
+
 /** Every bypass of the contract in `files` of `program`. */
 export function findBypasses(program: ts.Program, files: readonly string[]): Bypass[] {
   const checker = program.getTypeChecker();
@@ -122,6 +144,7 @@ export function findBypasses(program: ts.Program, files: readonly string[]): Byp
         const value = outermost(node);
         const call = writeCallOn(value);
         if (call) reportWrite(call);
+        reportHandOut(value);
         const decl = value.parent;
         if (decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name)) {
           const symbol = checker.getSymbolAtLocation(decl.name);
@@ -131,8 +154,10 @@ export function findBypasses(program: ts.Program, files: readonly string[]): Byp
       if (ts.isIdentifier(node) && !ts.isVariableDeclaration(node.parent)) {
         const symbol = checker.getSymbolAtLocation(node);
         if (symbol && underlyingAliases.has(symbol)) {
-          const call = writeCallOn(outermost(node));
+          const value = outermost(node);
+          const call = writeCallOn(value);
           if (call) reportWrite(call);
+          reportHandOut(value);
         }
       }
       ts.forEachChild(node, visit);
@@ -167,6 +192,19 @@ export function findBypasses(program: ts.Program, files: readonly string[]): Byp
         message:
           `casts a ${stream ? checker.typeToString(operand) : `Node stream (${checker.typeToString(operand)})`} to reach ${members.map((m) => `\`${m}\``).join(', ')}, ` +
           `which it does not declare: use ${use.length > 0 ? use.join('; ') : 'a member the contract declares (add it to ByteStream in stream-core if users need it)'}`,
+      });
+    };
+    const reportHandOut = (value: ts.Node): void => {
+      const how = handedOut(value);
+      if (!how) return;
+      found.push({
+        where: place(value),
+        kind: 'hand-out',
+        text: shorten(value.parent),
+        message:
+          `${how} the Node stream under a ByteStream, so what is written to it there goes past ` +
+          "the stream's write queue unseen: use the contract (`write`/`writeAll`, " +
+          '`writev(parts)`/`writeAllv(parts)`), or read what is needed from it here',
       });
     };
     const reportWrite = (call: ts.CallExpression): void => {
