@@ -126,15 +126,32 @@ describe('the README example check', () => {
     );
   });
 
-  const [wrongType, unknownExport, freeName, freeNameInFragment, typeErrorInFragment, good] =
-    compileExamples([
-      example("import { Stream } from '@sluice/stream-core';\nconst n: number = new Stream(0);\n"),
-      example("import { NoSuchThing } from '@sluice/stream-core';\nNoSuchThing;\n"),
-      example('await socket.end();\n'),
-      example('await socket.end();\n', { fragment: true }),
-      example('const n: number = socket;\nconst s: string = 1;\n', { fragment: true }),
-      example("import { Stream } from '@sluice/stream-core';\nconsole.log(typeof Stream);\n"),
-    ]);
+  const docker =
+    "import Docker from 'dockerode';\nconst engine: Docker = new Docker();\nvoid engine;\n";
+  const [
+    wrongType,
+    unknownExport,
+    freeName,
+    freeNameInFragment,
+    typeErrorInFragment,
+    good,
+    dockerInDemux,
+    dockerInStreamCore,
+  ] = compileExamples([
+    example("import { Stream } from '@sluice/stream-core';\nconst n: number = new Stream(0);\n"),
+    example("import { NoSuchThing } from '@sluice/stream-core';\nNoSuchThing;\n"),
+    example('await socket.end();\n'),
+    example('await socket.end();\n', { fragment: true }),
+    example('const n: number = socket;\nconst s: string = 1;\n', { fragment: true }),
+    example("import { Stream } from '@sluice/stream-core';\nconsole.log(typeof Stream);\n"),
+    { ...example(docker), readme: 'packages/docker-demux/README.md' },
+    example(docker),
+  ]);
+
+  it("resolves third-party imports from the README's own package's dependencies", () => {
+    expect(dockerInDemux?.diagnostics).toEqual([]); // docker-demux has @types/dockerode
+    expect(dockerInStreamCore?.diagnostics[0]?.message).toMatch(/Cannot find module 'dockerode'/);
+  });
 
   it('places a type error at its README line', () => {
     expect(wrongType?.diagnostics).toEqual([
