@@ -17,12 +17,14 @@
  * @packageDocumentation
  */
 // The error family every function here rejects with, from stream-core, so that a user of
-// transports alone can catch them without a second import.
+// transports alone can catch them without a second import; and the seed's constant that is
+// the default of every `maxBufferSize` here.
 export {
   AuthenticationError,
   BufferOverflowError,
   ConnectError,
   ConnectionLostError,
+  MAX_BUFFER_SIZE,
   ProtocolError,
   StreamClosedError,
   StreamError,

@@ -193,7 +193,7 @@ describe('createSslStream with the seed’s keywords', () => {
   });
 });
 
-describe('error classes re-exported', () => {
+describe('error classes and the buffer constant re-exported', () => {
   it('are the very classes of stream-core', () => {
     expect(transports.StreamError).toBe(core.StreamError);
     expect(transports.ConnectError).toBe(core.ConnectError);
@@ -203,6 +203,7 @@ describe('error classes re-exported', () => {
     expect(transports.BufferOverflowError).toBe(core.BufferOverflowError);
     expect(transports.ProtocolError).toBe(core.ProtocolError);
     expect(transports.StreamClosedError).toBe(core.StreamClosedError);
+    expect(transports.MAX_BUFFER_SIZE).toBe(core.MAX_BUFFER_SIZE);
     expect(new transports.SshCommandError('x', { code: 1, signal: undefined }, '')).toBeInstanceOf(
       core.ConnectError,
     );
