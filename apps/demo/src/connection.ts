@@ -208,7 +208,8 @@ export async function serveConnection(stream: ByteStream, ctx: ConnectionContext
     // share the stream: a Channel reads only when asked to.
     const sender = deflate
       ? new Channel(stream, {
-          compress: { algorithm: 'deflate', threshold: COMPRESS_THRESHOLD },
+          // Level 1: terminal output is repetitive, the fastest level takes most of the gain.
+          compress: { algorithm: 'deflate', level: 1, threshold: COMPRESS_THRESHOLD },
           maxMessageSize: MAX_PAGE_MESSAGE,
         })
       : reader;
