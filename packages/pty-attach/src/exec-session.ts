@@ -50,7 +50,7 @@ export async function createAndRunExec(
         throw toEngineFailure(error, address, `exec in container ${container}`);
       }),
   );
-  return runExec(session, docker, created.id, { ...options, interactive });
+  return runExec(session, docker, created.id, { ...options, interactive }, options.killOnClose);
 }
 
 /** Runs an existing exec as `session`. @internal */
@@ -59,6 +59,7 @@ export async function runExec(
   docker: Docker,
   execId: string,
   options: SessionOptions,
+  killOnClose?: boolean | NodeJS.Signals,
 ): Promise<SessionResult> {
   const handle = docker.getExec(execId);
   const engine = connectorOf(docker);
@@ -125,7 +126,17 @@ export async function runExec(
       heldFailure: async () => startFailed(await exited()),
     },
   );
-  if (detached) return { exitCode: 0, detached: true };
+  if (detached) {
+    if (session.aborted && killOnClose) {
+      await killProcess(
+        handle,
+        engine.address,
+        killOnClose === true ? 'SIGKILL' : killOnClose,
+        options,
+      );
+    }
+    return { exitCode: 0, detached: true };
+  }
   const done = await exited();
   const failure = droppedFailure ?? (startFailed(done) ? lastShortChunk : undefined);
   if (failure && startFailed(done)) {
@@ -137,4 +148,24 @@ export async function runExec(
     };
   }
   return { exitCode: done.ExitCode ?? 125, detached: false };
+}
+
+// The Engine API has no way to stop an exec: its process is signalled by its host pid, which
+// only means something on the engine's own machine.
+async function killProcess(
+  handle: Docker.Exec,
+  address: string,
+  signal: NodeJS.Signals,
+  options: SessionOptions,
+): Promise<void> {
+  if (!address.startsWith('unix://')) {
+    options.onWarning?.(`cannot kill the exec's process on a remote engine (${address})`);
+    return;
+  }
+  try {
+    const info = await handle.inspect();
+    if (info.Running && info.Pid > 0) process.kill(info.Pid, signal);
+  } catch (error) {
+    options.onWarning?.(`could not kill the exec's process: ${(error as Error).message}`);
+  }
 }

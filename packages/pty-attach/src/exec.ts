@@ -17,6 +17,13 @@ export interface ExecOptions extends SessionOptions {
   user?: string;
   /** Run with extended privileges. */
   privileged?: boolean;
+  /**
+   * When the session is aborted or closed, send this signal to the exec's process (`true`:
+   * SIGKILL). The Engine API cannot stop an exec, so it is signalled by its host pid: only
+   * for an engine on this machine (a unix:// socket); elsewhere `onWarning` says it was not.
+   * Default: none (the process only sees its stdin end).
+   */
+  killOnClose?: boolean | NodeJS.Signals;
 }
 
 /**
@@ -35,9 +42,16 @@ export function exec(
 ): Session {
   checkOptions(
     options,
-    [...SESSION_OPTION_KEYS, 'tty', 'env', 'workingDir', 'user', 'privileged'],
+    [...SESSION_OPTION_KEYS, 'tty', 'env', 'workingDir', 'user', 'privileged', 'killOnClose'],
     'exec',
   );
+  if (
+    options.killOnClose !== undefined &&
+    typeof options.killOnClose !== 'boolean' &&
+    typeof options.killOnClose !== 'string'
+  ) {
+    throw new TypeError('exec: options.killOnClose must be a boolean or a signal name');
+  }
   return new Session(
     // The implementation loads with the first session, not with the package.
     async (session) =>

@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { removeTestContainers, TEST_IMAGE, TEST_LABEL } from '@sluice/test-env';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../src/index.js';
+import { exec, run } from '../src/index.js';
 import { unixTestEngine } from './engines.js';
 
 const MIB = 1024 * 1024;
@@ -113,4 +113,51 @@ describe.skipIf(!engine.available)('aborting a session mid-stream (1 GiB)', () =
       expect(left).toBe(remove ? 'gone' : true);
     },
   );
+});
+
+describe.skipIf(!engine.available)('closing an exec session', () => {
+  const docker = engine.available ? engine.value.docker : (undefined as never);
+  let id = '';
+  afterAll(() => removeTestContainers(docker, 'pty-attach-abort'));
+
+  async function execRunning(docker: import('dockerode'), container: string): Promise<string[]> {
+    const info = await docker.getContainer(container).inspect();
+    const ids = (info as unknown as { ExecIDs: string[] | null }).ExecIDs ?? [];
+    const running: string[] = [];
+    for (const e of ids) if ((await docker.getExec(e).inspect()).Running) running.push(e);
+    return running;
+  }
+
+  it.each([
+    [true, 'killed'],
+    [false, 'left running'],
+  ])('killOnClose: %s — the process is %s', async (killOnClose) => {
+    if (!id) {
+      const c = await docker.createContainer({
+        Image: TEST_IMAGE,
+        Cmd: ['sleep', '600'],
+        Labels: { [TEST_LABEL]: 'pty-attach-abort' },
+      });
+      await c.start();
+      id = c.id;
+    }
+    const before = await execRunning(docker, id);
+    const stdout = counting(1, () => undefined);
+    const session = exec(docker, id, ['sh', '-c', 'echo up; exec sleep 600'], {
+      stdin: null,
+      stdout,
+      stderr: counting(1, () => undefined),
+      killOnClose,
+    });
+    while (stdout.bytes === 0) await new Promise((r) => setTimeout(r, 10));
+    await session.close();
+    expect((await session.result).aborted).toBe(true);
+    const deadline = Date.now() + 5_000;
+    let now = await execRunning(docker, id);
+    while (killOnClose && now.length > before.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      now = await execRunning(docker, id);
+    }
+    expect(now.length - before.length).toBe(killOnClose ? 0 : 1);
+  });
 });
