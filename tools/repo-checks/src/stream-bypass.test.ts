@@ -59,6 +59,10 @@ describe('the bypass rule', () => {
     const g = node.underlying;
     use(g);                                                            // 29: through an alias
     if (node.underlying && node.underlying.writable) use(0 as never);   // a test: fine
+    declare class Stream implements ByteStream { constructor(d: Duplex); readExactly(n: number): Promise<Uint8Array>; writeAll(d: Uint8Array): Promise<void>; needsWrite(): boolean; [Symbol.asyncIterator](): AsyncIterator<Uint8Array> }
+    declare const socket: Duplex;
+    const wrapped = new Stream(socket);                                // handing it to the wrapper: fine
+    socket.write('behind its back');                                   // 34: write under, by the source
   `;
   const path = '/virtual/bypass-sample.ts';
   const options: ts.CompilerOptions = {
@@ -91,6 +95,7 @@ describe('the bypass rule', () => {
       ['25:56', 'hand-out'],
       ['27:9', 'hand-out'],
       ['29:9', 'hand-out'],
+      ['34:5', 'write'],
     ]);
     expect(found[6]?.message).toMatch(/reach `destroy`, which/);
     expect(found[7]?.message).toMatch(/reach `counter`, which/);

@@ -136,9 +136,16 @@ export function findBypasses(program: ts.Program, files: readonly string[]): Byp
   for (const fileName of files) {
     const file = program.getSourceFile(fileName);
     if (!file) throw new Error(`${fileName} is not in the program`);
-    // Variables that hold a stream's `underlying`: their writes count too.
+    // Variables that hold a stream's `underlying`: their writes and hand-outs count too.
     const underlyingAliases = new Set<ts.Symbol>();
+    // Variables a `new Stream(x)` (any ByteStream class) wraps: their writes count, once wrapped.
+    const wrappedSources = new Set<ts.Symbol>();
     const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && isByteStream(checker, checker.getTypeAtLocation(node))) {
+        const wrapped = node.arguments?.[0];
+        const symbol = wrapped && ts.isIdentifier(wrapped) && checker.getSymbolAtLocation(wrapped);
+        if (symbol) wrappedSources.add(symbol);
+      }
       if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) checkCast(node);
       if (isUnderlyingOfStream(checker, node)) {
         const value = outermost(node);
@@ -153,11 +160,11 @@ export function findBypasses(program: ts.Program, files: readonly string[]): Byp
       }
       if (ts.isIdentifier(node) && !ts.isVariableDeclaration(node.parent)) {
         const symbol = checker.getSymbolAtLocation(node);
-        if (symbol && underlyingAliases.has(symbol)) {
+        if (symbol && (underlyingAliases.has(symbol) || wrappedSources.has(symbol))) {
           const value = outermost(node);
           const call = writeCallOn(value);
           if (call) reportWrite(call);
-          reportHandOut(value);
+          if (underlyingAliases.has(symbol)) reportHandOut(value);
         }
       }
       ts.forEachChild(node, visit);
