@@ -43,7 +43,12 @@ export function runExample(compiled: CompiledExample, timeoutMs: number): Promis
             `close what it opens, e.g. with \`await using\`)\n${output}`,
         });
       } else if (code !== 0) {
-        resolve({ ok: false, report: `${where}: exited with ${code ?? signal}\n${output}` });
+        resolve({
+          ok: false,
+          report:
+            `${where}: exited with ${code ?? signal} (an example that needs something outside ` +
+            `the process is marked <!-- example: needs <what> --> and not run)\n${output}`,
+        });
       } else resolve({ ok: true, report: output });
     });
   });
