@@ -34,6 +34,31 @@ export class BufferedStream implements ByteStream {
     return this.#filled;
   }
 
+  /** The wrapped stream's bound, when it declares one. */
+  get maxBufferSize(): number | undefined {
+    return this.stream.maxBufferSize;
+  }
+
+  /** The wrapped stream's buffered read bytes. */
+  get bufferedReadBytes(): number {
+    return this.stream.bufferedReadBytes ?? 0;
+  }
+
+  /** Bytes gathered here plus those queued in the wrapped stream. */
+  get bufferedWriteBytes(): number {
+    return this.#filled + (this.stream.bufferedWriteBytes ?? 0);
+  }
+
+  /** The wrapped stream's count of bytes read, when it keeps one. */
+  get bytesRead(): number | undefined {
+    return this.stream.bytesRead;
+  }
+
+  /** The wrapped stream's count of bytes written, when it keeps one. */
+  get bytesWritten(): number | undefined {
+    return this.stream.bytesWritten;
+  }
+
   // Passes the gathered block on (a copy: the block is reused). False if the bound refused it.
   #passOn(): boolean {
     if (this.#filled === 0) return true;

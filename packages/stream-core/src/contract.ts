@@ -72,6 +72,23 @@ export interface ByteStream extends Selectable, AsyncIterable<Uint8Array>, Async
   close(): Promise<void>;
   /** True once `close()` was called or the stream was destroyed. */
   readonly closed: boolean;
+  /** Optional: the bound of the read buffer and of the write queue, in bytes. */
+  readonly maxBufferSize?: number;
+  /** Optional: bytes buffered on the read side, not yet read. */
+  readonly bufferedReadBytes?: number;
+  /** Optional: bytes queued on the write side, not yet handed on. */
+  readonly bufferedWriteBytes?: number;
+  /** Optional: bytes that arrived from the transport so far. */
+  readonly bytesRead?: number;
+  /** Optional: bytes handed to the transport so far. */
+  readonly bytesWritten?: number;
+  /**
+   * Optional: a gathered `write` of several parts, all or none (`BufferOverflowError` past
+   * the bound); returns the bytes queued, `undefined` when there were none.
+   */
+  writev?(parts: readonly (Uint8Array | string)[]): number | undefined;
+  /** Optional: a gathered `writeAll`, the parts in order. */
+  writeAllv?(parts: readonly (Uint8Array | string)[]): Promise<void>;
 }
 
 /** A `ByteStream` that wraps a Node stream and hands it back for interop. */

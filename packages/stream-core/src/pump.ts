@@ -5,7 +5,7 @@
 // pump's care stay bounded by the source's read bound plus the destination's high-water mark.
 import type { ByteStream, Selectable } from './contract.js';
 import { BufferOverflowError, type StreamError } from './errors.js';
-import { Stream, type StreamHooks, streamHooks } from './stream.js';
+import { Stream } from './stream.js';
 import { toStreamError } from './to-stream-error.js';
 
 /** Options of a `Pump`. */
@@ -26,11 +26,6 @@ const GENERIC_READ = 64 * 1024;
 // socket read), as `pipeline` does: buffering more only costs memory and cache, not speed.
 const RUN_READ_AHEAD = 64 * 1024;
 
-function counter(stream: ByteStream, key: 'bufferedReadBytes' | 'bufferedWriteBytes'): number {
-  const value = (stream as unknown as Record<string, unknown>)[key];
-  return typeof value === 'number' ? value : 0;
-}
-
 /** Moves bytes from `from` to `to`; selectable (readiness of its source and destination). */
 export class Pump implements Selectable {
   /** Where bytes come from. */
@@ -49,17 +44,17 @@ export class Pump implements Selectable {
   // Bytes read from the source that the destination refused (bound full); they go first.
   #carry: Uint8Array | undefined;
   #running = false;
-  // Fast paths when an end is a `Stream` of this package.
-  readonly #fromHooks: StreamHooks | undefined;
-  readonly #toHooks: StreamHooks | undefined;
+  // Fast paths when an end is a `Stream` of this package: its read buffer and write side.
+  readonly #fromStream: Stream | undefined;
+  readonly #toStream: Stream | undefined;
 
   constructor(from: ByteStream, to: ByteStream, options: PumpOptions = {}) {
     this.from = from;
     this.to = to;
     this.waitForOutput = options.waitForOutput ?? true;
     this.propagateClose = options.propagateClose ?? true;
-    this.#fromHooks = from instanceof Stream ? streamHooks(from) : undefined;
-    this.#toHooks = to instanceof Stream ? streamHooks(to) : undefined;
+    this.#fromStream = from instanceof Stream ? from : undefined;
+    this.#toStream = to instanceof Stream ? to : undefined;
   }
 
   /**
@@ -67,11 +62,11 @@ export class Pump implements Selectable {
    * write queue, and what the destination's Node writable holds (for a `Stream`).
    */
   get bufferedBytes(): number {
-    const outstanding = this.#toHooks?.outstanding() ?? 0;
+    const outstanding = this.#toStream?.writeQueue.outstanding() ?? 0;
     return (
-      counter(this.from, 'bufferedReadBytes') +
+      (this.from.bufferedReadBytes ?? 0) +
       (this.#carry?.length ?? 0) +
-      counter(this.to, 'bufferedWriteBytes') +
+      (this.to.bufferedWriteBytes ?? 0) +
       outstanding
     );
   }
@@ -188,7 +183,8 @@ export class Pump implements Selectable {
     signal?.throwIfAborted();
     if (this.#running) throw new TypeError('this pump is already running');
     this.#running = true;
-    this.#fromHooks?.pauseAt(RUN_READ_AHEAD);
+    this.#fromStream?.readBuffer.start();
+    this.#fromStream?.readBuffer.pauseAt(RUN_READ_AHEAD);
     try {
       await this.#pumpToEnd(signal);
       this.#eof = true;
@@ -196,14 +192,14 @@ export class Pump implements Selectable {
       return this.bytesMoved;
     } finally {
       this.#running = false;
-      this.#fromHooks?.pauseAt(undefined);
+      this.#fromStream?.readBuffer.pauseAt(undefined);
     }
   }
 
   #pumpToEnd(signal: AbortSignal | undefined): Promise<void> {
-    const fromHooks = this.#fromHooks;
-    const toHooks = this.#toHooks;
-    const take = fromHooks ? () => fromHooks.takeChunk() : () => this.from.read(GENERIC_READ);
+    const toStream = this.#toStream;
+    // A `Stream` hands out its oldest chunk whole (a view, never a copy) for an unbounded read.
+    const size = this.#fromStream ? Number.POSITIVE_INFINITY : GENERIC_READ;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const offs: Array<() => void> = [];
@@ -222,22 +218,22 @@ export class Pump implements Selectable {
           // Bytes only enter the pump's care when the source delivers (a readiness change,
           // so a step); moving them on keeps or lowers the total: the peak is seen here.
           this.#sample();
-          const failed = toHooks?.failure();
+          const failed = toStream?.failure;
           if (failed) throw failed;
           for (;;) {
             if (this.#carry) {
               if (!this.#give(this.#carry)) return;
               this.#carry = undefined;
             }
-            if (!(toHooks ? toHooks.canOffer() : this.to.readyToWrite())) return;
-            const chunk = take();
+            if (!(toStream ? toStream.canOffer() : this.to.readyToWrite())) return;
+            const chunk = this.from.read(size);
             if (chunk === null) {
               settle();
               return;
             }
             if (chunk.length === 0) return;
-            if (toHooks) {
-              toHooks.offer(chunk as Buffer);
+            if (toStream) {
+              toStream.offer(chunk as Buffer);
               this.bytesMoved += chunk.length;
             } else if (!this.#give(chunk)) {
               this.#carry = chunk;
@@ -254,7 +250,7 @@ export class Pump implements Selectable {
   }
 
   async #finishDestination(signal: AbortSignal | undefined): Promise<void> {
-    const failure = (): StreamError | undefined => this.#toHooks?.failure();
+    const failure = (): StreamError | undefined => this.#toStream?.failure;
     if (this.propagateClose) {
       if (!this.to.closed) await this.to.closeWrite();
     } else {

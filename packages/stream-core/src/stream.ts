@@ -1,9 +1,9 @@
 // `Stream`: one byte stream over Node streams, with dockerpty's non-blocking face and RPyC's
-// awaitable face. The source runs in flowing mode into a bounded read buffer and is paused
-// while that buffer is full; writes go through a bounded queue that is handed to the Node
-// writable as fast as it takes them (honouring `write()`'s return value and 'drain').
-import { Duplex, finished, type Readable, type Writable } from 'node:stream';
-import { ChunkQueue } from './chunk-queue.js';
+// awaitable face. A facade over two parts: a `ReadBuffer` (the source flows into a bounded
+// buffer, paused while it is full) and a `WriteQueue` (a bounded queue handed to the Node
+// writable as fast as it takes it, honouring `write()`'s return value and 'drain').
+import { Duplex, type Readable, type Writable } from 'node:stream';
+import { chunkIterator } from './chunk-iterator.js';
 import { MAX_BUFFER_SIZE } from './constants.js';
 import type { NodeBackedStream, ReadExactlyOptions } from './contract.js';
 import {
@@ -12,11 +12,14 @@ import {
   StreamClosedError,
   type StreamError,
 } from './errors.js';
+import { ReadBuffer } from './read-buffer.js';
+import { Readiness } from './readiness.js';
 import type { SocketReads } from './socket-reads.js';
 import { resolveSource, type StreamEnds, type StreamSource } from './source.js';
 import { checkTimeoutMs, longTimeout } from './timeouts.js';
 import { toBuffer } from './to-buffer.js';
 import { toStreamError } from './to-stream-error.js';
+import { WriteQueue } from './write-queue.js';
 
 /** Options of a `Stream`. */
 export interface StreamOptions {
@@ -34,38 +37,12 @@ export interface StreamOptions {
   reads?: SocketReads | undefined;
 }
 
+/** Where a `Stream` is: usable, failed (its Node stream reported an error), or closed locally. */
+export type StreamState = 'open' | 'failed' | 'closed';
+
 const EMPTY: Buffer = Buffer.alloc(0);
 // What an awaitable call that did not need to wait returns: no async-function machinery.
 const DONE: Promise<void> = Promise.resolve();
-
-/**
- * Hooks `Pump.run` uses to move whole chunks between two `Stream`s without copies and
- * without the partial-write emulation of the non-blocking face. Not exported from the index.
- * @internal
- */
-export interface StreamHooks {
-  /** The next buffered chunk whole; empty if none is ready, null at end of stream. */
-  takeChunk(): Buffer | null;
-  /** True when the destination can take a chunk now (or would fail at once). */
-  canOffer(): boolean;
-  /** Hands a whole chunk on; throws the stream's error if it failed. */
-  offer(chunk: Buffer): void;
-  /** Bytes handed to the Node writable that it has not yet passed on. */
-  outstanding(): number;
-  /** Pauses the source at `bytes` buffered instead of `maxBufferSize` (undefined: back to it). */
-  pauseAt(bytes: number | undefined): void;
-  /** The stream's failure, if any. */
-  failure(): StreamError | undefined;
-}
-
-let hooksOf: (stream: Stream) => StreamHooks;
-
-/** The package-internal hooks of `stream` (for `Pump`). @internal */
-export function streamHooks(stream: Stream): StreamHooks {
-  return hooksOf(stream);
-}
-// Slice size for writables that report no high-water mark (0): still make progress.
-const FALLBACK_HWM = 16 * 1024;
 
 function checkCount(n: number, what: string): void {
   if (!(Number.isSafeInteger(n) && n >= 0) && n !== Number.POSITIVE_INFINITY) {
@@ -74,40 +51,26 @@ function checkCount(n: number, what: string): void {
 }
 
 /**
- * A bidirectional byte stream over a Node `Duplex`, socket, child process, fd, or a
- * readable/writable pair. Both buffers are bounded by `maxBufferSize`.
+ * A bidirectional byte stream over a Node `Duplex`, socket, child process, fd, a Readable
+ * (read-only) or a readable/writable pair. Both buffers are bounded by `maxBufferSize`.
  */
 export class Stream implements NodeBackedStream {
   /** Bound of the read buffer and of the write queue, in bytes. */
   readonly maxBufferSize: number;
+  /** The read side (package-internal: `Pump` drives it). @internal */
+  readonly readBuffer: ReadBuffer;
+  /** The write side (package-internal: `Pump` drives it). @internal */
+  readonly writeQueue: WriteQueue;
   readonly #readable: Readable;
   readonly #writable: Writable;
   #duplex: Duplex | undefined;
   readonly #fd: number;
-  readonly #in = new ChunkQueue();
-  readonly #out = new ChunkQueue();
-  readonly #listeners = new Set<() => void>();
-  // This stream's own awaits (iteration, writeAll, readExactly, closeWrite): called once at the
-  // next readiness change, then dropped. No listener-set bookkeeping per wait.
-  #waiters: Array<() => void> = [];
+  readonly #readOnly: boolean;
+  readonly #readiness = new Readiness();
   readonly #mapError: ((err: unknown) => StreamError | undefined) | undefined;
-  #paused = false;
-  #eof = false;
   #failure: StreamError | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
-  #writeEnding = false;
-  #flushScheduled = false;
-  // Over a descriptor, reading starts at the first read interest, not at construction: a
-  // Stream over one opened for writing (stdout) must not take bytes meant for another reader.
-  #reading = false;
-  // The read buffer size at which the source is paused: `maxBufferSize`, or less while a
-  // pump drives this stream (a pump wants the source held back as soon as it blocks).
-  #pauseAt: number;
-  #writeEnded: Promise<void> | undefined;
-  readonly #reads: SocketReads | undefined;
-  readonly #readOnly: boolean;
-  #chooseTarget: (() => Uint8Array | undefined) | undefined;
 
   /** Wraps `source`; see `StreamSource` for what it may be. */
   constructor(source: StreamSource, options: StreamOptions = {}) {
@@ -116,7 +79,6 @@ export class Stream implements NodeBackedStream {
       throw new RangeError(`maxBufferSize must be a positive integer, got ${max}`);
     }
     this.maxBufferSize = max;
-    this.#pauseAt = max;
     this.#mapError = options.mapError;
     const resolved = resolveSource(source);
     this.#readable = resolved.readable;
@@ -124,11 +86,25 @@ export class Stream implements NodeBackedStream {
     this.#duplex = resolved.duplex;
     this.#fd = resolved.fd;
     this.#readOnly = resolved.readOnly === true;
-    this.#reads = options.reads;
+    const notify = (): void => this.#readiness.notify();
+    this.readBuffer = new ReadBuffer(this.#readable, {
+      maxBufferSize: max,
+      reads: options.reads,
+      notify,
+      mayChoose: () => !this.#closed && this.#failure === undefined,
+    });
+    this.writeQueue = new WriteQueue(this.#writable, {
+      maxBufferSize: max,
+      notify,
+      failure: () => this.#failure,
+      check: () => this.#checkWritable(),
+      changed: () => this.#readiness.changed(),
+      typed: (err) => this.#typed(err),
+    });
     this.#attach();
     // A Node stream handed over is read at once (its owner already let Node read it); a
     // descriptor only at the first read interest.
-    if (!resolved.lazy) this.#startReading();
+    if (!resolved.lazy) this.readBuffer.start();
   }
 
   /** A `Stream` reading from `readable` and writing to `writable` (pipes, child stdio). */
@@ -141,104 +117,24 @@ export class Stream implements NodeBackedStream {
     const w = this.#writable;
     const onError = (err: unknown): void => {
       this.#failure ??= this.#typed(err);
-      this.#notify();
+      this.#readiness.notify();
     };
-    r.on('end', () => {
-      this.#eof = true;
-      this.#notify();
-    });
-    // Destroyed without an end: nothing more will come, so readers must not wait.
-    r.on('close', () => {
-      this.#eof = true;
-      this.#notify();
-    });
+    // 'close' without 'end' (destroyed): nothing more will come, so readers must not wait.
+    const ended = (): void => {
+      this.readBuffer.markEnded();
+      this.#readiness.notify();
+    };
+    r.on('end', ended);
+    r.on('close', ended);
     r.on('error', onError);
     if ((w as unknown) !== r) w.on('error', onError);
     // A pump waiting for room wakes on this even when the queue was empty.
-    w.on('drain', () => {
-      if (this.#flush(true) === 0) this.#notify();
-    });
-    w.on('close', () => this.#notify());
-    if (r.readableEnded || r.destroyed) this.#eof = true;
-  }
-
-  // The first read interest (read, poll, readExactly, readiness to read, iteration, a pump):
-  // from now on the source flows into the read buffer.
-  #startReading(): void {
-    if (this.#reading) return;
-    this.#reading = true;
-    const r = this.#readable;
-    if (this.#reads) {
-      const early = this.#reads.attach({
-        deliver: (chunk) => this.#arrived(chunk),
-        choose: () => this.#readTarget(),
-      });
-      for (const chunk of early) this.#arrived(chunk);
-    } else {
-      r.on('data', (chunk: Buffer | Uint8Array | string) => {
-        this.#arrived(Buffer.isBuffer(chunk) ? chunk : toBuffer(chunk));
-      });
-    }
-    // A 'data' listener does not restart a readable its owner paused; this Stream reads now.
-    if (!this.#eof && !this.#paused) r.resume();
-  }
-
-  #arrived(chunk: Buffer): void {
-    this.#in.push(chunk);
-    if (this.#in.length >= this.#pauseAt && !this.#paused) {
-      this.#paused = true;
-      this.#readable.pause();
-    }
-    this.#notify();
-  }
-
-  // Memory for the socket's next read: the reader's choice, asked only while nothing is
-  // buffered (so the next bytes to arrive are exactly the ones it expects next).
-  #readTarget(): Uint8Array | undefined {
-    if (this.#chooseTarget === undefined || this.#in.length > 0) return undefined;
-    if (this.#closed || this.#failure !== undefined || this.#eof) return undefined;
-    try {
-      return this.#chooseTarget();
-    } catch (err) {
-      // Called from inside Node's read path, where a throw would take the process down: the
-      // reader's bug stops its choosing and surfaces elsewhere; reads go on in our memory.
-      this.#chooseTarget = undefined;
-      queueMicrotask(() => {
-        throw err;
-      });
-      return undefined;
-    }
+    w.on('drain', () => this.writeQueue.drained());
+    w.on('close', () => this.#readiness.notify());
   }
 
   #typed(err: unknown): StreamError {
     return this.#mapError?.(err) ?? toStreamError(err);
-  }
-
-  // Called on every chunk in and out: costs two length checks when nobody waits.
-  #notify(): void {
-    if (this.#waiters.length > 0) {
-      // A fresh list first: a waiter that must wait on re-registers for the next change.
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const wake of waiters) wake();
-    }
-    if (this.#listeners.size === 0) return;
-    for (const listener of this.#listeners) {
-      try {
-        listener();
-      } catch (err) {
-        // A listener's bug must not corrupt this stream's state; surface it elsewhere.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
-  }
-
-  #changed(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#waiters.push(resolve);
-    });
   }
 
   #checkOpen(): void {
@@ -251,59 +147,40 @@ export class Stream implements NodeBackedStream {
       throw new StreamClosedError('this stream is read-only: it was made from a Readable');
     }
     if (this.#failure) throw this.#failure;
-    if (this.#writeEnding) throw new StreamClosedError('the write side has been closed');
-    const w = this.#writable;
-    if (w.destroyed || w.writableEnded) {
-      throw new ConnectionLostError('the destination has been closed');
+    if (this.writeQueue.state !== 'open') {
+      throw new StreamClosedError('the write side has been closed');
     }
+    if (this.writeQueue.gone) throw new ConnectionLostError('the destination has been closed');
   }
 
-  #consumed(): void {
-    if (this.#paused && this.#in.length < this.#pauseAt) {
-      this.#paused = false;
-      this.#readable.resume();
-    }
+  /** True when a write would fail at once (closed, failed, write side ended or gone). */
+  #writeBlocked(): boolean {
+    return (
+      this.#closed ||
+      this.#failure !== undefined ||
+      this.writeQueue.state !== 'open' ||
+      this.writeQueue.gone
+    );
   }
 
-  // Hands queued bytes to the writable: at most the room below its high-water mark per pass,
-  // so a small writable sees partial writes, as a non-blocking fd would. What is left goes in
-  // a later pass: on 'drain' when the writable asked for it, else on the next turn of the loop.
-  // On 'drain' (`wholeChunk`) at least the oldest queued chunk goes whole, as a sender writing
-  // straight to the writable would do: a socket then gets one 64 KiB write per 'drain'
-  // instead of four 16 KiB ones (a quarter of the system calls and wake-ups).
-  #flush(wholeChunk = false): number {
-    const w = this.#writable;
-    let moved = 0;
-    if (w.destroyed || w.writableEnded || this.#failure) return 0;
-    const hwm = w.writableHighWaterMark > 0 ? w.writableHighWaterMark : FALLBACK_HWM;
-    let budget = hwm - w.writableLength;
-    if (wholeChunk) budget = Math.max(budget, this.#out.frontLength());
-    while (this.#out.length > 0 && budget > 0) {
-      const piece = this.#out.takeChunk(budget);
-      budget -= piece.length;
-      moved += piece.length;
-      if (!w.write(piece)) break;
-    }
-    if (this.#out.length > 0 && !w.writableNeedDrain) this.#scheduleFlush();
-    if (moved > 0) this.#notify();
-    return moved;
+  /** Where the stream is: `'open'`, `'failed'` (see `failure`) or `'closed'`. */
+  get state(): StreamState {
+    if (this.#closed) return 'closed';
+    return this.#failure === undefined ? 'open' : 'failed';
   }
 
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      this.#flush();
-    });
+  /** The typed error the Node streams underneath reported, if any. */
+  get failure(): StreamError | undefined {
+    return this.#failure;
   }
 
   // --- Selectable --------------------------------------------------------------------
 
   /** True when `read()` would not return an empty result: data, end of stream, an error, or closed. */
   readyToRead(): boolean {
-    this.#startReading();
-    return this.#in.length > 0 || this.#eof || this.#failure !== undefined || this.#closed;
+    this.readBuffer.start();
+    const read = this.readBuffer;
+    return read.length > 0 || read.ended || this.#failure !== undefined || this.#closed;
   }
 
   /**
@@ -311,30 +188,23 @@ export class Stream implements NodeBackedStream {
    * mark and the write queue has room, or the write would fail at once (closed, failed).
    */
   readyToWrite(): boolean {
-    return (
-      (this.#out.length < this.maxBufferSize && !this.#writable.writableNeedDrain) ||
-      this.#writeBlocked()
-    );
+    return this.writeQueue.hasRoom() || this.#writeBlocked();
   }
 
-  #writeBlocked(): boolean {
-    const w = this.#writable;
-    return (
-      this.#closed ||
-      this.#failure !== undefined ||
-      this.#writeEnding ||
-      w.destroyed ||
-      w.writableEnded
-    );
+  /** True when `Pump` can hand a whole chunk on now (or the write would fail at once). @internal */
+  canOffer(): boolean {
+    return this.writeQueue.idle() || this.#writeBlocked();
+  }
+
+  /** Hands a whole chunk on, not copied, past the non-blocking face's slicing. @internal */
+  offer(chunk: Buffer): void {
+    this.#checkWritable();
+    this.writeQueue.offer(chunk);
   }
 
   /** Calls `listener` whenever readiness may have changed; returns the unsubscribe function. */
   onReadiness(listener: () => void): () => void {
-    const wrapped = (): void => listener();
-    this.#listeners.add(wrapped);
-    return () => {
-      this.#listeners.delete(wrapped);
-    };
+    return this.#readiness.listen(listener);
   }
 
   // --- dockerpty's face -------------------------------------------------------------
@@ -354,14 +224,11 @@ export class Stream implements NodeBackedStream {
   read(n = 4096): Buffer | null {
     this.#checkOpen();
     checkCount(n, 'n');
-    this.#startReading();
-    if (this.#in.length > 0 && n > 0) {
-      const out = this.#in.takeChunk(n);
-      this.#consumed();
-      return out;
-    }
+    const read = this.readBuffer;
+    read.start();
+    if (read.length > 0 && n > 0) return read.takeChunk(n);
     if (this.#failure) throw this.#failure;
-    return this.#eof ? null : EMPTY;
+    return read.ended ? null : EMPTY;
   }
 
   /**
@@ -373,10 +240,7 @@ export class Stream implements NodeBackedStream {
    * Returns false, and does nothing, when the stream cannot (it was not made with `reads`).
    */
   readInto(choose: (() => Uint8Array | undefined) | undefined): boolean {
-    if (this.#reads === undefined) return false;
-    this.#chooseTarget = choose;
-    if (choose !== undefined) this.#startReading();
-    return true;
+    return this.readBuffer.choose(choose);
   }
 
   /**
@@ -388,27 +252,30 @@ export class Stream implements NodeBackedStream {
     this.#checkWritable();
     const buf = toBuffer(data);
     if (buf.length === 0) return undefined;
-    const size = this.#out.length + buf.length;
-    if (size > this.maxBufferSize) {
-      throw new BufferOverflowError(
-        `write of ${buf.length} bytes would exceed the ${this.maxBufferSize}-byte write buffer (${this.#out.length} bytes pending)`,
-        { limit: this.maxBufferSize, size },
-      );
-    }
-    this.#out.push(buf);
-    this.#flush();
+    this.writeQueue.push(buf);
     return buf.length;
+  }
+
+  /**
+   * A gathered write: queues every part (all or none: `BufferOverflowError` past the bound)
+   * and hands them on corked until the end of the tick, so a socket sends them with one
+   * system call. Returns the bytes queued, or `undefined` when there were none.
+   */
+  writev(parts: readonly (Uint8Array | string)[]): number | undefined {
+    this.#checkWritable();
+    const total = this.writeQueue.pushAll(parts.map(toBuffer));
+    return total === 0 ? undefined : total;
   }
 
   /** Hands as much queued data as the destination takes now; returns the bytes handed on. */
   doWrite(): number {
     this.#checkOpen();
-    return this.#flush();
+    return this.writeQueue.flush();
   }
 
   /** True while written data waits in the write queue. */
   needsWrite(): boolean {
-    return this.#out.length > 0;
+    return this.writeQueue.length > 0;
   }
 
   // --- RPyC's face ------------------------------------------------------------------
@@ -432,13 +299,9 @@ export class Stream implements NodeBackedStream {
         );
       }
       if (n === 0) return Promise.resolve(EMPTY);
-      this.#startReading();
+      this.readBuffer.start();
       // Already buffered (a frame header, usually): no async-function machinery.
-      if (this.#in.length >= n) {
-        const out = this.#in.take(n);
-        this.#consumed();
-        return Promise.resolve(out);
-      }
+      if (this.readBuffer.length >= n) return Promise.resolve(this.readBuffer.take(n));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -451,16 +314,13 @@ export class Stream implements NodeBackedStream {
     let filled = 0;
     for (;;) {
       this.#checkOpen();
-      while (this.#in.length > 0 && filled < n) {
-        filled += this.#in.takeChunk(n - filled).copy(out, filled);
-      }
-      this.#consumed();
+      filled += this.readBuffer.copyInto(out, filled, n - filled);
       if (filled === n) return out;
       if (this.#failure) throw this.#failure;
-      if (this.#eof) {
+      if (this.readBuffer.ended) {
         throw new ConnectionLostError(`stream ended after ${filled} of ${n} expected bytes`);
       }
-      await this.#changed();
+      await this.#readiness.changed();
     }
   }
 
@@ -468,8 +328,9 @@ export class Stream implements NodeBackedStream {
   async poll(timeoutMs = 0): Promise<boolean> {
     this.#checkOpen();
     checkTimeoutMs(timeoutMs, 'poll');
-    this.#startReading();
-    const ready = (): boolean => this.#in.length > 0 || this.#eof || this.#failure !== undefined;
+    const read = this.readBuffer;
+    read.start();
+    const ready = (): boolean => read.length > 0 || read.ended || this.#failure !== undefined;
     if (ready() || timeoutMs === 0) return ready();
     return new Promise((resolve, reject) => {
       const finish = (): void => {
@@ -493,7 +354,7 @@ export class Stream implements NodeBackedStream {
   writeAll(data: Uint8Array | string): Promise<void> {
     let rest: Buffer;
     try {
-      rest = this.#place(toBuffer(data));
+      rest = this.writeQueue.place(toBuffer(data));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -502,29 +363,18 @@ export class Stream implements NodeBackedStream {
     return rest.length === 0 ? DONE : this.#writeAllSlowly(rest);
   }
 
-  // Places as much of `buf` as fits now (straight into an idle destination, else into the
-  // write queue); returns what is left.
-  #place(data: Buffer): Buffer {
-    let buf = data;
-    for (;;) {
+  /** `writeAll` of every part in order, corked until the end of the tick (one system call). */
+  writeAllv(parts: readonly (Uint8Array | string)[]): Promise<void> {
+    try {
       this.#checkWritable();
-      if (buf.length === 0) return buf;
-      const w = this.#writable;
-      if (this.#out.length === 0 && !w.writableNeedDrain) {
-        const piece = buf.length > this.maxBufferSize ? buf.subarray(0, this.maxBufferSize) : buf;
-        w.write(piece);
-        if (piece === buf) return EMPTY;
-        buf = buf.subarray(piece.length);
-        continue;
-      }
-      const room = this.maxBufferSize - this.#out.length;
-      if (room <= 0) return buf;
-      const piece = buf.length > room ? buf.subarray(0, room) : buf;
-      this.#out.push(piece);
-      this.#flush();
-      if (piece === buf) return EMPTY;
-      buf = buf.subarray(piece.length);
+    } catch (err) {
+      return Promise.reject(err);
     }
+    this.writeQueue.cork();
+    let last: Promise<void> = DONE;
+    for (const part of parts)
+      last = last === DONE ? this.writeAll(part) : last.then(() => this.writeAll(part));
+    return last;
   }
 
   // Waits for room: one promise per wait, settled from the readiness change itself.
@@ -533,40 +383,22 @@ export class Stream implements NodeBackedStream {
       let buf = data;
       const retry = (): void => {
         try {
-          buf = this.#place(buf);
+          buf = this.writeQueue.place(buf);
         } catch (err) {
           reject(err);
           return;
         }
         if (buf.length === 0) resolve();
-        else this.#waiters.push(retry);
+        else this.#readiness.once(retry);
       };
-      this.#waiters.push(retry);
+      this.#readiness.once(retry);
     });
   }
 
   /** Half-close: flushes the write queue, then ends the writing side. Reading goes on. */
   closeWrite(): Promise<void> {
     this.#checkOpen();
-    this.#writeEnded ??= this.#endWrite();
-    return this.#writeEnded;
-  }
-
-  async #endWrite(): Promise<void> {
-    this.#writeEnding = true;
-    this.#notify();
-    while (this.#out.length > 0 && !this.#failure && !this.#writable.destroyed) {
-      await this.#changed();
-    }
-    if (this.#failure) throw this.#failure;
-    const w = this.#writable;
-    if (!w.writableEnded && !w.destroyed) w.end();
-    await new Promise<void>((resolve, reject) => {
-      finished(w, { readable: false }, (err) => {
-        if (err && !w.writableFinished) reject(this.#typed(err));
-        else resolve();
-      });
-    });
+    return this.writeQueue.end();
   }
 
   /**
@@ -579,9 +411,9 @@ export class Stream implements NodeBackedStream {
     this.#closed = true;
     this.#closing = (async () => {
       try {
-        this.#writeEnded ??= this.#endWrite();
-        this.#notify();
-        await this.#writeEnded;
+        const ending = this.writeQueue.end();
+        this.#readiness.notify();
+        await ending;
       } catch {
         // The peer is gone; there is nothing left to flush to.
       } finally {
@@ -596,8 +428,8 @@ export class Stream implements NodeBackedStream {
     this.#closed = true;
     this.#readable.destroy();
     if ((this.#writable as unknown) !== this.#readable) this.#writable.destroy();
-    this.#out.clear();
-    this.#notify();
+    this.writeQueue.clear();
+    this.#readiness.notify();
   }
 
   /** True once `close()` (or `destroy()`) was called. */
@@ -607,12 +439,22 @@ export class Stream implements NodeBackedStream {
 
   /** Bytes waiting in the read buffer. */
   get bufferedReadBytes(): number {
-    return this.#in.length;
+    return this.readBuffer.length;
   }
 
   /** Bytes waiting in the write queue (not yet handed to the Node writable). */
   get bufferedWriteBytes(): number {
-    return this.#out.length;
+    return this.writeQueue.length;
+  }
+
+  /** Bytes that arrived from the source so far. */
+  get bytesRead(): number {
+    return this.readBuffer.bytesRead;
+  }
+
+  /** Bytes handed to the Node writable so far. */
+  get bytesWritten(): number {
+    return this.writeQueue.bytesWritten;
   }
 
   /**
@@ -621,9 +463,7 @@ export class Stream implements NodeBackedStream {
    * (the Stream consumes the readable); see `nodeReadable` / `nodeWritable`.
    */
   get underlying(): Duplex {
-    if (!this.#duplex) {
-      this.#duplex = writeThrough(this.#writable);
-    }
+    this.#duplex ??= writeThrough(this.#writable);
     return this.#duplex;
   }
 
@@ -642,126 +482,22 @@ export class Stream implements NodeBackedStream {
    * A buffered chunk comes back at once; a promise is made only when the reader must wait.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> & AsyncDisposable {
-    this.#startReading();
-    type Result = IteratorResult<Buffer, undefined>;
-    const doneResult: Result = { done: true, value: undefined };
-    let finished = false;
-    // The pending `next()` while the buffer is empty; later calls queue behind it.
-    let pending: Promise<Result> | undefined;
-    let settle: ((result: Result) => void) | undefined;
-    let fail: ((err: unknown) => void) | undefined;
-    // The next result if there is one now; undefined when the reader has to wait.
-    const poll = (): Result | undefined => {
-      if (finished || this.#closed) {
-        finished = true;
-        return doneResult;
-      }
-      if (this.#in.length > 0) {
-        const chunk = this.#in.takeChunk();
-        this.#consumed();
-        return { done: false, value: chunk };
-      }
-      if (this.#failure) {
-        finished = true;
-        throw this.#failure;
-      }
-      if (this.#eof) {
-        finished = true;
-        return doneResult;
-      }
-      return undefined;
-    };
-    // A readiness change while a `next()` waits: settle it, or wait on.
-    const retry = (): void => {
-      const resolve = settle;
-      const reject = fail;
-      if (!resolve || !reject) return;
-      let result: Result | undefined;
-      try {
-        result = poll();
-      } catch (err) {
-        pending = settle = fail = undefined;
-        reject(err);
-        return;
-      }
-      if (result === undefined) {
-        this.#waiters.push(retry);
-        return;
-      }
-      pending = settle = fail = undefined;
-      resolve(result);
-    };
-    const again = (): Promise<Result> => iterator.next();
-    const iterator: AsyncIterableIterator<Buffer> & AsyncDisposable = {
-      next: (): Promise<Result> => {
-        if (pending) return pending.then(again, again);
-        let result: Result | undefined;
-        try {
-          result = poll();
-        } catch (err) {
-          return Promise.reject(err);
-        }
-        if (result !== undefined) return Promise.resolve(result);
-        pending = new Promise<Result>((resolve, reject) => {
-          settle = resolve;
-          fail = reject;
-        });
-        this.#waiters.push(retry);
-        return pending;
+    const read = this.readBuffer;
+    read.start();
+    return chunkIterator({
+      next: () => {
+        if (this.#closed) return null;
+        if (read.length > 0) return read.takeChunk();
+        if (this.#failure) throw this.#failure;
+        return read.ended ? null : undefined;
       },
-      return: (): Promise<Result> => {
-        finished = true;
-        retry();
-        return Promise.resolve(doneResult);
-      },
-      [Symbol.asyncIterator]: () => iterator,
-      [Symbol.asyncDispose]: async (): Promise<void> => {
-        finished = true;
-        retry();
-      },
-    };
-    return iterator;
+      wait: (retry) => this.#readiness.once(retry),
+    });
   }
 
   /** `await using stream = new Stream(...)` closes it at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  // --- package-internal hooks for Pump ------------------------------------------------
-
-  static {
-    hooksOf = (stream: Stream): StreamHooks => ({
-      takeChunk: () => {
-        stream.#checkOpen();
-        stream.#startReading();
-        if (stream.#in.length > 0) {
-          const chunk = stream.#in.takeChunk();
-          stream.#consumed();
-          return chunk;
-        }
-        if (stream.#failure) throw stream.#failure;
-        return stream.#eof ? null : EMPTY;
-      },
-      canOffer: () =>
-        (stream.#out.length === 0 && !stream.#writable.writableNeedDrain) || stream.#writeBlocked(),
-      offer: (chunk: Buffer) => {
-        stream.#checkWritable();
-        if (stream.#out.length === 0) stream.#writable.write(chunk);
-        else stream.#out.push(chunk);
-      },
-      outstanding: () => stream.#writable.writableLength,
-      pauseAt: (bytes: number | undefined) => {
-        if (bytes !== undefined) stream.#startReading();
-        stream.#pauseAt = Math.min(bytes ?? stream.maxBufferSize, stream.maxBufferSize);
-        if (!stream.#paused && stream.#in.length >= stream.#pauseAt) {
-          stream.#paused = true;
-          stream.#readable.pause();
-        }
-        stream.#consumed();
-      },
-      failure: () => stream.#failure,
-    });
   }
 }
 
