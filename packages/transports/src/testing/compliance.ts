@@ -32,7 +32,9 @@
  * - `close() is idempotent` — two and concurrent `close()` calls resolve; `closed` is true;
  *   a later `write()` throws `StreamClosedError`; the peer sees end of stream.
  *
- * `makePair` is called once per check; `cleanup` is always called, even when the check
+ * The checks use only the `ByteStream` contract, so any implementation can run them (a
+ * layer that holds writes back, like `BufferedStream`, is flushed through its `flush()`
+ * where the peer must see the bytes). `makePair` is called once per check; `cleanup` is always called, even when the check
  * fails. Omit `server` for an echoing peer that is not a stream of yours (a subprocess
  * running `cat`): the checks then expect what the client writes to come back to the client.
  * @packageDocumentation
@@ -41,19 +43,19 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
+  type ByteStream,
   ConnectError,
   ConnectionLostError,
-  type NodeBackedStream,
   StreamClosedError,
   TimeoutError,
 } from '@sluice/stream-core';
 
 /** One connected pair, made fresh for each check. */
-export interface ComplianceFixture {
+export interface ComplianceFixture<S extends ByteStream = ByteStream> {
   /** The side that connected. */
-  client: NodeBackedStream;
+  client: S;
   /** The side that accepted; omit when the peer just echoes (e.g. a `cat` subprocess). */
-  server?: NodeBackedStream;
+  server?: S;
   /** Makes the peer die abruptly (TCP reset, killed process, dropped socket). */
   crashPeer?: () => void | Promise<void>;
   /** Releases everything the fixture made. Called even when the check fails. */
@@ -67,7 +69,7 @@ export interface ComplianceOptions {
   /** Connects to a place that never completes the connection; must reject with `TimeoutError`. */
   timedOutConnect?: () => Promise<unknown>;
   /** A stream to a peer that accepts and never answers, with a short read-idle timeout. */
-  silentPeer?: () => Promise<NodeBackedStream>;
+  silentPeer?: () => Promise<ByteStream>;
   /** Names of checks to skip (shows as skipped in the run). */
   skip?: string[];
   /** Bytes moved by the backpressure check (default 64 MiB). */
@@ -82,7 +84,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Reads until end of stream. */
-async function readToEnd(stream: NodeBackedStream): Promise<Uint8Array> {
+async function readToEnd(stream: ByteStream): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const chunk of stream) parts.push(chunk);
   return Buffer.concat(parts);
@@ -164,9 +166,11 @@ export function defineComplianceSuite(
       withPair(async ({ client, server }) => {
         const hello = encoder.encode('hello, sluice \u00e9\u{1f30a}');
         await client.writeAll(hello);
+        await client.flush?.();
         if (server) {
           assert.deepEqual(Buffer.from(await server.readExactly(hello.length)), Buffer.from(hello));
           await server.writeAll('pong');
+          await server.flush?.();
           assert.equal(decoder.decode(await client.readExactly(4)), 'pong');
         } else {
           assert.deepEqual(Buffer.from(await client.readExactly(hello.length)), Buffer.from(hello));
@@ -222,6 +226,7 @@ export function defineComplianceSuite(
         if (server) {
           assert.equal(decoder.decode(await readToEnd(server)), 'request');
           await server.writeAll('response');
+          await server.flush?.();
           await server.close();
           assert.equal(decoder.decode(await readToEnd(client)), 'response');
         } else {
@@ -235,6 +240,7 @@ export function defineComplianceSuite(
         if (!crashPeer)
           throw new Error(`${name}: the fixture has no crashPeer (or skip 'peer crash')`);
         await client.writeAll('before');
+        await client.flush?.();
         await crashPeer();
         const readError = await client.readExactly(1 << 20).then(
           () => undefined,
@@ -242,7 +248,10 @@ export function defineComplianceSuite(
         );
         isA(readError, ConnectionLostError, 'a read after the peer crashed');
         const chunk = new Uint8Array(CHUNK);
-        const writeError = await firstFailure(() => client.writeAll(chunk), 1024);
+        const writeError = await firstFailure(async () => {
+          await client.writeAll(chunk);
+          await client.flush?.();
+        }, 1024);
         isA(writeError, ConnectionLostError, 'a write after the peer crashed');
       }),
     );
