@@ -17,20 +17,24 @@ export interface BatcherOptions {
 
 /** Groups messages for one sink. */
 export class Batcher {
-  private pending: Uint8Array[] = [];
-  private bytes = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastFlush: Promise<void> = Promise.resolve();
+  #pending: Uint8Array[] = [];
+  #bytes = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastFlush: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly options: BatcherOptions,
-    private readonly sink: BatchSink,
-    private readonly onTimerError: (error: unknown) => void,
-  ) {}
+  readonly #options: BatcherOptions;
+  readonly #sink: BatchSink;
+  readonly #onTimerError: (error: unknown) => void;
+
+  constructor(options: BatcherOptions, sink: BatchSink, onTimerError: (error: unknown) => void) {
+    this.#options = options;
+    this.#sink = sink;
+    this.#onTimerError = onTimerError;
+  }
 
   /** Number of messages waiting. */
   get size(): number {
-    return this.pending.length;
+    return this.#pending.length;
   }
 
   /**
@@ -39,32 +43,32 @@ export class Batcher {
    */
   add(message: Uint8Array): Promise<void> | undefined {
     const entry = 4 + message.length;
-    if (this.bytes + entry > this.options.maxBytes && this.pending.length > 0) {
-      this.flush().catch(this.onTimerError);
+    if (this.#bytes + entry > this.#options.maxBytes && this.#pending.length > 0) {
+      this.flush().catch(this.#onTimerError);
     }
-    this.pending.push(message);
-    this.bytes += entry;
-    if (this.pending.length >= this.options.size || this.bytes >= this.options.maxBytes) {
+    this.#pending.push(message);
+    this.#bytes += entry;
+    if (this.#pending.length >= this.#options.size || this.#bytes >= this.#options.maxBytes) {
       return this.flush();
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.flush().catch(this.onTimerError);
-    }, this.options.timeoutMs);
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch(this.#onTimerError);
+    }, this.#options.timeoutMs);
     return undefined;
   }
 
   /** Sends what is waiting now; resolves once it (and every batch before it) is accepted. */
   flush(): Promise<void> {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
     }
-    if (this.pending.length === 0) return this.lastFlush;
-    const batch = this.pending;
-    this.pending = [];
-    this.bytes = 0;
-    this.lastFlush = this.sink(batch);
-    return this.lastFlush;
+    if (this.#pending.length === 0) return this.#lastFlush;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#bytes = 0;
+    this.#lastFlush = this.#sink(batch);
+    return this.#lastFlush;
   }
 }

@@ -63,21 +63,21 @@ export class MessageCodec {
   readonly maxMessageSize: number;
   /** Largest frame payload, in bytes. */
   readonly frameSize: number;
-  private readonly framing: FramingOptions;
-  private readonly compressOption: CodecOptions['compress'];
-  private readonly layers: PayloadLayer[];
-  private readonly decoders: PayloadLayer[];
+  readonly #framing: FramingOptions;
+  readonly #compressOption: CodecOptions['compress'];
+  readonly #layers: PayloadLayer[];
+  readonly #decoders: PayloadLayer[];
 
   constructor(options: CodecOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.frameSize = options.frameSize ?? DEFAULT_FRAME_SIZE;
-    this.framing = { frameSize: this.frameSize, allocate: nodeAllocate };
-    this.compressOption = options.compress;
-    this.layers = layersFor(options.compress);
+    this.#framing = { frameSize: this.frameSize, allocate: nodeAllocate };
+    this.#compressOption = options.compress;
+    this.#layers = layersFor(options.compress);
     // Whatever this side sends, it reads any compressed message (within the cap).
-    this.decoders = this.layers.some((l) => l.mask & FLAG_COMPRESSED)
-      ? [...this.layers].reverse()
-      : [...[...this.layers].reverse(), decompressionLayer];
+    this.#decoders = this.#layers.some((l) => l.mask & FLAG_COMPRESSED)
+      ? [...this.#layers].reverse()
+      : [...[...this.#layers].reverse(), decompressionLayer];
   }
 
   /**
@@ -94,7 +94,7 @@ export class MessageCodec {
 
   /** The algorithm this codec compresses with, or 'none'. */
   get compression(): CompressionAlgorithm | 'none' {
-    const c = this.compressOption;
+    const c = this.#compressOption;
     if (c === undefined || c === false) return 'none';
     if (c === true) return 'deflate';
     return typeof c === 'string' ? c : (c.algorithm ?? 'deflate');
@@ -112,11 +112,11 @@ export class MessageCodec {
 
   /** The buffers to write for one payload (`flags`: FLAG_BATCH or 0), after all layers. */
   encode(payload: Uint8Array, flags = 0): Uint8Array[] | Promise<Uint8Array[]> {
-    if (this.layers.length === 0) return encodeFrames(payload, flags, this.framing);
+    if (this.#layers.length === 0) return encodeFrames(payload, flags, this.#framing);
     const out = this.layer(payload, flags);
     return out instanceof Promise
-      ? out.then((o) => encodeFrames(o.payload, o.flags, this.framing))
-      : encodeFrames(out.payload, out.flags, this.framing);
+      ? out.then((o) => encodeFrames(o.payload, o.flags, this.#framing))
+      : encodeFrames(out.payload, out.flags, this.#framing);
   }
 
   /**
@@ -125,11 +125,11 @@ export class MessageCodec {
    * messages); from the first layer that answers with a promise on, asynchronous.
    */
   layer(payload: Uint8Array, flags = 0): LayerOutput | Promise<LayerOutput> {
-    const { layers } = this;
+    const layers = this.#layers;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
       const out = layer.encode(payload, flags);
-      if (out instanceof Promise) return this.layerRest(out, i, flags);
+      if (out instanceof Promise) return this.#layerRest(out, i, flags);
       payload = out.payload;
       flags |= out.flags & layer.mask;
     }
@@ -138,24 +138,25 @@ export class MessageCodec {
 
   /** The buffers to write for a batch of `messages` (more than one), after all layers. */
   encodeBatch(messages: readonly Uint8Array[]): Uint8Array[] | Promise<Uint8Array[]> {
-    if (this.layers.length > 0) return this.encode(encodeBatch(messages), FLAG_BATCH);
+    if (this.#layers.length > 0) return this.encode(encodeBatch(messages), FLAG_BATCH);
     const size = batchBytes(messages);
-    if (size > this.frameSize) return encodeFrames(encodeBatch(messages), FLAG_BATCH, this.framing);
+    if (size > this.frameSize)
+      return encodeFrames(encodeBatch(messages), FLAG_BATCH, this.#framing);
     // One frame: header and entries built in one buffer, each message copied once.
     const frame = encodeBatchAfter(messages, HEADER_SIZE);
     writeFrameHeader(frame, 0, FLAG_BATCH | FLAG_FINAL, size);
     return [frame];
   }
 
-  private async layerRest(
+  async #layerRest(
     pending: Promise<LayerOutput>,
     index: number,
     flags: number,
   ): Promise<LayerOutput> {
     const first = await pending;
     let payload = first.payload;
-    flags |= first.flags & this.layers[index]!.mask;
-    for (const layer of this.layers.slice(index + 1)) {
+    flags |= first.flags & this.#layers[index]!.mask;
+    for (const layer of this.#layers.slice(index + 1)) {
       const out = await layer.encode(payload, flags);
       payload = out.payload;
       flags |= out.flags & layer.mask;
@@ -168,30 +169,30 @@ export class MessageCodec {
     if ((raw.flags & ~FLAG_BATCH) === 0) {
       return raw.flags & FLAG_BATCH ? decodeBatch(raw.payload, raw.offset) : [raw.payload];
     }
-    return this.decodeLayered(raw);
+    return this.#decodeLayered(raw);
   }
 
   // Synchronous while every layer answers synchronously, as `encodeLayered`.
-  private decodeLayered(raw: RawMessage): Uint8Array[] | Promise<Uint8Array[]> {
+  #decodeLayered(raw: RawMessage): Uint8Array[] | Promise<Uint8Array[]> {
     let { payload } = raw;
-    const { decoders } = this;
+    const decoders = this.#decoders;
     for (let i = 0; i < decoders.length; i++) {
       const layer = decoders[i]!;
       if ((raw.flags & layer.mask) === 0) continue;
       const out = layer.decode(payload, raw.flags, this.maxMessageSize);
-      if (out instanceof Promise) return this.decodeRest(raw, out, i);
+      if (out instanceof Promise) return this.#decodeRest(raw, out, i);
       payload = out;
     }
     return raw.flags & FLAG_BATCH ? decodeBatch(payload, raw.offset) : [payload];
   }
 
-  private async decodeRest(
+  async #decodeRest(
     raw: RawMessage,
     pending: Promise<Uint8Array>,
     index: number,
   ): Promise<Uint8Array[]> {
     let payload = await pending;
-    for (const layer of this.decoders.slice(index + 1)) {
+    for (const layer of this.#decoders.slice(index + 1)) {
       if (raw.flags & layer.mask)
         payload = await layer.decode(payload, raw.flags, this.maxMessageSize);
     }

@@ -3,24 +3,24 @@
 
 /** Runs at most `concurrency` tasks at a time; the rest wait in order. */
 export class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
 
   constructor(readonly concurrency: number) {}
 
   /** Runs `task` once a slot is free. */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.concurrency) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.#active >= this.concurrency) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
-      this.active++;
+      this.#active++;
     }
     try {
       return await task();
     } finally {
-      const next = this.waiting.shift();
+      const next = this.#waiting.shift();
       if (next) next();
-      else this.active--;
+      else this.#active--;
     }
   }
 }

@@ -71,41 +71,41 @@ const TAG_SIZE = 16;
 
 /** Turns bytes, pushed in chunks of any size, into whole `RawMessage`s. */
 export class FrameDecoder {
-  private readonly maxMessageSize: number;
-  private readonly allocate: Allocate;
-  private readonly requireEncryption: boolean;
-  private readonly onControl: ControlHandler | undefined;
-  private open: OpenRecord | undefined;
+  readonly #maxMessageSize: number;
+  readonly #allocate: Allocate;
+  readonly #requireEncryption: boolean;
+  readonly #onControl: ControlHandler | undefined;
+  #open: OpenRecord | undefined;
   // The header being read: bytes gathered across chunks, and a copy of a record's header
   // (its associated data).
-  private readonly header = new Uint8Array(MAX_HEADER_SIZE);
-  private readonly recordHeader = new Uint8Array(MAX_HEADER_SIZE);
-  private headerFill = 0;
+  readonly #header = new Uint8Array(MAX_HEADER_SIZE);
+  readonly #recordHeader = new Uint8Array(MAX_HEADER_SIZE);
+  #headerFill = 0;
   // The frame being read.
-  private inPayload = false;
-  private frameFlags = 0;
-  private frameLength = 0;
-  private frameRemaining = 0;
-  private frameStart = 0;
-  private record: Uint8Array | undefined;
-  private recordAt = 0;
+  #inPayload = false;
+  #frameFlags = 0;
+  #frameLength = 0;
+  #frameRemaining = 0;
+  #frameStart = 0;
+  #record: Uint8Array | undefined;
+  #recordAt = 0;
   // The message being read.
-  private messageFlags = -1;
-  private messageTotal = -1;
-  private messageSize = 0;
-  private messageOffset = 0;
-  private gather: Uint8Array | undefined;
-  private gatherAt = 0;
-  private position = 0;
-  private readonly out: RawMessage[] = [];
-  private outHead = 0;
-  private failure: Error | undefined;
+  #messageFlags = -1;
+  #messageTotal = -1;
+  #messageSize = 0;
+  #messageOffset = 0;
+  #gather: Uint8Array | undefined;
+  #gatherAt = 0;
+  #position = 0;
+  readonly #out: RawMessage[] = [];
+  #outHead = 0;
+  #failure: Error | undefined;
 
   constructor(options: FrameDecoderOptions = {}) {
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    this.allocate = options.allocate ?? allocateZeroed;
-    this.requireEncryption = options.requireEncryption ?? false;
-    this.onControl = options.onControl;
+    this.#maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.#allocate = options.allocate ?? allocateZeroed;
+    this.#requireEncryption = options.requireEncryption ?? false;
+    this.#onControl = options.onControl;
   }
 
   /**
@@ -113,27 +113,27 @@ export class FrameDecoder {
    * installs it once its handshake completes). Undefined: encrypted frames are refused.
    */
   setRecordOpener(open: OpenRecord | undefined): void {
-    this.open = open;
+    this.#open = open;
   }
 
   /** Bytes consumed so far (the offset of the next unread byte). */
   get offset(): number {
-    return this.position;
+    return this.#position;
   }
 
   /** True while a frame or a multi-frame message is incomplete. */
   get midMessage(): boolean {
-    return this.headerFill > 0 || this.inPayload || this.messageFlags !== -1;
+    return this.#headerFill > 0 || this.#inPayload || this.#messageFlags !== -1;
   }
 
   /** True once malformed input was found (`shift()` throws it after the messages before it). */
   get failed(): boolean {
-    return this.failure !== undefined;
+    return this.#failure !== undefined;
   }
 
   /** Number of complete messages waiting in `shift()`. */
   get pending(): number {
-    return this.out.length - this.outHead;
+    return this.#out.length - this.#outHead;
   }
 
   /**
@@ -143,28 +143,28 @@ export class FrameDecoder {
   push(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
-    while (i < n && this.failure === undefined) {
-      if (this.inPayload) {
-        i = this.takePayload(chunk, i);
+    while (i < n && this.#failure === undefined) {
+      if (this.#inPayload) {
+        i = this.#takePayload(chunk, i);
         continue;
       }
       let size: number;
-      if (this.headerFill === 0 && n - i >= 2 && n - i >= headerSizeOf(chunk[i + 1]!)) {
+      if (this.#headerFill === 0 && n - i >= 2 && n - i >= headerSizeOf(chunk[i + 1]!)) {
         size = headerSizeOf(chunk[i + 1]!);
-        if (!this.parseHeader(chunk, i, size)) break;
+        if (!this.#parseHeader(chunk, i, size)) break;
         i += size;
       } else {
-        const need = this.headerFill < 2 ? 2 : headerSizeOf(this.header[1]!);
-        const take = Math.min(need - this.headerFill, n - i);
-        this.header.set(chunk.subarray(i, i + take), this.headerFill);
-        this.headerFill += take;
+        const need = this.#headerFill < 2 ? 2 : headerSizeOf(this.#header[1]!);
+        const take = Math.min(need - this.#headerFill, n - i);
+        this.#header.set(chunk.subarray(i, i + take), this.#headerFill);
+        this.#headerFill += take;
         i += take;
-        if (this.headerFill < 2 || this.headerFill < headerSizeOf(this.header[1]!)) continue;
-        size = this.headerFill;
-        this.headerFill = 0;
-        if (!this.parseHeader(this.header, 0, size)) break;
+        if (this.#headerFill < 2 || this.#headerFill < headerSizeOf(this.#header[1]!)) continue;
+        size = this.#headerFill;
+        this.#headerFill = 0;
+        if (!this.#parseHeader(this.#header, 0, size)) break;
       }
-      i = this.beginPayload(chunk, i);
+      i = this.#beginPayload(chunk, i);
     }
   }
 
@@ -175,28 +175,28 @@ export class FrameDecoder {
    * message is too small to be worth reads of its own).
    */
   readTarget(): Uint8Array | undefined {
-    const gather = this.gather;
-    if (gather === undefined || !this.inPayload || this.record !== undefined) return undefined;
-    if (this.failure !== undefined || gather.length < MIN_READ_TARGET + HEADER_SIZE) {
+    const gather = this.#gather;
+    if (gather === undefined || !this.#inPayload || this.#record !== undefined) return undefined;
+    if (this.#failure !== undefined || gather.length < MIN_READ_TARGET + HEADER_SIZE) {
       return undefined;
     }
     // The next header lands where the next frame's payload will go (it is parsed before that
     // payload arrives), or in the room left behind the message.
-    const end = Math.min(gather.length, this.gatherAt + this.frameRemaining + HEADER_SIZE);
-    return gather.subarray(this.gatherAt, end);
+    const end = Math.min(gather.length, this.#gatherAt + this.#frameRemaining + HEADER_SIZE);
+    return gather.subarray(this.#gatherAt, end);
   }
 
   /** The next complete message; throws the decoding error once no message precedes it. */
   shift(): RawMessage | undefined {
-    if (this.outHead < this.out.length) {
-      const message = this.out[this.outHead++]!;
-      if (this.outHead === this.out.length) {
-        this.out.length = 0;
-        this.outHead = 0;
+    if (this.#outHead < this.#out.length) {
+      const message = this.#out[this.#outHead++]!;
+      if (this.#outHead === this.#out.length) {
+        this.#out.length = 0;
+        this.#outHead = 0;
       }
       return message;
     }
-    if (this.failure) throw this.failure;
+    if (this.#failure) throw this.#failure;
     return undefined;
   }
 
@@ -205,17 +205,17 @@ export class FrameDecoder {
    * (stream-core's `ConnectionLostError`, with the offset where it stopped).
    */
   end(): void {
-    if (this.failure === undefined && this.midMessage) {
-      this.failure = this.truncatedError(
-        `input ended inside a frame or message (message started at offset ${this.messageOffset}, ended at ${this.position})`,
-        this.position,
+    if (this.#failure === undefined && this.midMessage) {
+      this.#failure = this.truncatedError(
+        `input ended inside a frame or message (message started at offset ${this.#messageOffset}, ended at ${this.#position})`,
+        this.#position,
       );
     }
   }
 
   /** Records a failure from outside (a layer above refused a message); `shift()` throws it. */
   fail(error: Error): void {
-    this.failure ??= error;
+    this.#failure ??= error;
   }
 
   // The three kinds of failure; overridden on Node to throw stream-core's own classes.
@@ -229,147 +229,147 @@ export class FrameDecoder {
     return new WireTruncatedError(message, { offset });
   }
 
-  private takePayload(chunk: Uint8Array, i: number): number {
-    const take = Math.min(this.frameRemaining, chunk.length - i);
-    if (this.isRecordFrame()) {
-      if (this.record === undefined && take === this.frameLength) {
+  #takePayload(chunk: Uint8Array, i: number): number {
+    const take = Math.min(this.#frameRemaining, chunk.length - i);
+    if (this.#isRecordFrame()) {
+      if (this.#record === undefined && take === this.#frameLength) {
         // The whole record is in this chunk: open it where it lies.
-        this.advance(take);
-        this.endRecord(chunk.subarray(i, i + take));
+        this.#advance(take);
+        this.#endRecord(chunk.subarray(i, i + take));
         return i + take;
       }
-      this.record ??= this.allocate(this.frameLength);
-      this.record.set(chunk.subarray(i, i + take), this.recordAt);
-      this.recordAt += take;
-      this.advance(take);
-      if (this.frameRemaining === 0) this.endRecord(this.record);
+      this.#record ??= this.#allocate(this.#frameLength);
+      this.#record.set(chunk.subarray(i, i + take), this.#recordAt);
+      this.#recordAt += take;
+      this.#advance(take);
+      if (this.#frameRemaining === 0) this.#endRecord(this.#record);
       return i + take;
     }
-    const gather = this.gather!;
+    const gather = this.#gather!;
     // Bytes the transport read straight into place (`readTarget`) are not copied again.
     if (
       chunk.buffer !== gather.buffer ||
-      chunk.byteOffset + i !== gather.byteOffset + this.gatherAt
+      chunk.byteOffset + i !== gather.byteOffset + this.#gatherAt
     ) {
-      gather.set(chunk.subarray(i, i + take), this.gatherAt);
+      gather.set(chunk.subarray(i, i + take), this.#gatherAt);
     }
-    this.gatherAt += take;
-    this.advance(take);
-    if (this.frameRemaining === 0) this.endPlainFrame();
+    this.#gatherAt += take;
+    this.#advance(take);
+    if (this.#frameRemaining === 0) this.#endPlainFrame();
     return i + take;
   }
 
-  private advance(bytes: number): void {
-    this.position += bytes;
-    this.frameRemaining -= bytes;
-    if (this.frameRemaining === 0) this.inPayload = false;
+  #advance(bytes: number): void {
+    this.#position += bytes;
+    this.#frameRemaining -= bytes;
+    if (this.#frameRemaining === 0) this.#inPayload = false;
   }
 
-  private isRecordFrame(): boolean {
-    return (this.frameFlags & (FLAG_ENCRYPTED | FLAG_CONTROL)) !== 0;
+  #isRecordFrame(): boolean {
+    return (this.#frameFlags & (FLAG_ENCRYPTED | FLAG_CONTROL)) !== 0;
   }
 
   // After a good header: an empty frame ends at once; a plain one-frame message inside this
   // chunk is handed out as a view of it; anything else starts its buffer.
-  private beginPayload(chunk: Uint8Array, i: number): number {
-    if (this.isRecordFrame()) {
-      this.record = undefined;
-      this.recordAt = 0;
-      if (this.frameLength === 0) {
-        this.endRecord(EMPTY);
+  #beginPayload(chunk: Uint8Array, i: number): number {
+    if (this.#isRecordFrame()) {
+      this.#record = undefined;
+      this.#recordAt = 0;
+      if (this.#frameLength === 0) {
+        this.#endRecord(EMPTY);
         return i;
       }
-      this.inPayload = true;
+      this.#inPayload = true;
       return i;
     }
-    const final = (this.frameFlags & FLAG_FINAL) !== 0;
-    if (this.gather === undefined) {
-      if (final && this.frameLength <= chunk.length - i) {
-        const payload = this.frameLength === 0 ? EMPTY : chunk.subarray(i, i + this.frameLength);
-        this.position += this.frameLength;
-        this.emit(payload);
-        return i + this.frameLength;
+    const final = (this.#frameFlags & FLAG_FINAL) !== 0;
+    if (this.#gather === undefined) {
+      if (final && this.#frameLength <= chunk.length - i) {
+        const payload = this.#frameLength === 0 ? EMPTY : chunk.subarray(i, i + this.#frameLength);
+        this.#position += this.#frameLength;
+        this.#emit(payload);
+        return i + this.#frameLength;
       }
       // Room behind the message for the next header, so a transport reading into
       // `readTarget()` reads the rest of the message and the next header in one go.
-      const size = this.messageTotal >= 0 ? this.messageTotal : this.frameLength;
-      this.gather = this.allocate(size + HEADER_SIZE);
-      this.gatherAt = 0;
+      const size = this.#messageTotal >= 0 ? this.#messageTotal : this.#frameLength;
+      this.#gather = this.#allocate(size + HEADER_SIZE);
+      this.#gatherAt = 0;
     }
-    if (this.frameLength === 0) this.endPlainFrame();
-    else this.inPayload = true;
+    if (this.#frameLength === 0) this.#endPlainFrame();
+    else this.#inPayload = true;
     return i;
   }
 
-  private endPlainFrame(): void {
-    if ((this.frameFlags & FLAG_FINAL) === 0) return;
-    const payload = this.gather!.subarray(0, this.messageSize);
-    this.gather = undefined;
-    this.emit(payload);
+  #endPlainFrame(): void {
+    if ((this.#frameFlags & FLAG_FINAL) === 0) return;
+    const payload = this.#gather!.subarray(0, this.#messageSize);
+    this.#gather = undefined;
+    this.#emit(payload);
   }
 
-  private endRecord(record: Uint8Array): void {
+  #endRecord(record: Uint8Array): void {
     let plain = record;
-    const encrypted = (this.frameFlags & FLAG_ENCRYPTED) !== 0;
-    const headerSize = headerSizeOf(this.frameFlags);
-    this.record = undefined;
+    const encrypted = (this.#frameFlags & FLAG_ENCRYPTED) !== 0;
+    const headerSize = headerSizeOf(this.#frameFlags);
+    this.#record = undefined;
     try {
-      if (encrypted) plain = this.open!(this.recordHeader.subarray(0, headerSize), record);
-      if (this.frameFlags & FLAG_CONTROL) {
-        this.messageFlags = -1;
-        if (this.onControl === undefined) {
-          this.out.push({ flags: FLAG_CONTROL, payload: plain, offset: this.frameStart });
+      if (encrypted) plain = this.#open!(this.#recordHeader.subarray(0, headerSize), record);
+      if (this.#frameFlags & FLAG_CONTROL) {
+        this.#messageFlags = -1;
+        if (this.#onControl === undefined) {
+          this.#out.push({ flags: FLAG_CONTROL, payload: plain, offset: this.#frameStart });
         } else if (plain.length === 0) {
-          this.failure = this.protocolError(
-            `empty control frame at offset ${this.frameStart}`,
-            this.frameStart,
+          this.#failure = this.protocolError(
+            `empty control frame at offset ${this.#frameStart}`,
+            this.#frameStart,
           );
         } else {
-          this.onControl(plain[0]!, plain.subarray(1), encrypted, this.frameStart);
+          this.#onControl(plain[0]!, plain.subarray(1), encrypted, this.#frameStart);
         }
         return;
       }
     } catch (error) {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.#failure ??= error instanceof Error ? error : new Error(String(error));
       return;
     }
-    const final = (this.frameFlags & FLAG_FINAL) !== 0;
-    if (final && this.gather === undefined) {
-      this.emit(plain);
+    const final = (this.#frameFlags & FLAG_FINAL) !== 0;
+    if (final && this.#gather === undefined) {
+      this.#emit(plain);
       return;
     }
-    if (this.gather === undefined) {
-      this.gather = this.allocate(this.messageTotal);
-      this.gatherAt = 0;
+    if (this.#gather === undefined) {
+      this.#gather = this.#allocate(this.#messageTotal);
+      this.#gatherAt = 0;
     }
-    this.gather.set(plain, this.gatherAt);
-    this.gatherAt += plain.length;
-    if (final) this.endPlainFrame();
+    this.#gather.set(plain, this.#gatherAt);
+    this.#gatherAt += plain.length;
+    if (final) this.#endPlainFrame();
   }
 
-  private emit(payload: Uint8Array): void {
-    if (this.messageTotal >= 0 && this.messageSize !== this.messageTotal) {
-      this.failure = this.protocolError(
-        `message at offset ${this.messageOffset} ended after ${this.messageSize} bytes, but its first frame announced ${this.messageTotal}`,
-        this.frameStart,
+  #emit(payload: Uint8Array): void {
+    if (this.#messageTotal >= 0 && this.#messageSize !== this.#messageTotal) {
+      this.#failure = this.protocolError(
+        `message at offset ${this.#messageOffset} ended after ${this.#messageSize} bytes, but its first frame announced ${this.#messageTotal}`,
+        this.#frameStart,
       );
       return;
     }
-    this.out.push({ flags: this.messageFlags, payload, offset: this.messageOffset });
-    this.messageFlags = -1;
-    this.messageTotal = -1;
-    this.messageSize = 0;
+    this.#out.push({ flags: this.#messageFlags, payload, offset: this.#messageOffset });
+    this.#messageFlags = -1;
+    this.#messageTotal = -1;
+    this.#messageSize = 0;
   }
 
   // Returns false when the header is bad (the failure is recorded).
-  private parseHeader(b: Uint8Array, at: number, size: number): boolean {
-    const start = this.position;
-    this.position += size;
+  #parseHeader(b: Uint8Array, at: number, size: number): boolean {
+    const start = this.#position;
+    this.#position += size;
     const version = b[at]!;
     const flags = b[at + 1]!;
     const length = ((b[at + 2]! << 24) | (b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!) >>> 0;
     if (version !== WIRE_VERSION) {
-      return this.bad(
+      return this.#bad(
         version === 1
           ? `the peer speaks wire version 1, this reader speaks version ${WIRE_VERSION}: upgrade the peer's @sluice/channel`
           : `unsupported wire format version ${version} (this reader speaks version ${WIRE_VERSION})`,
@@ -378,102 +378,102 @@ export class FrameDecoder {
     }
     const algorithm = (flags & ALGORITHM_MASK) >> ALGORITHM_SHIFT;
     if ((flags & FLAG_COMPRESSED) === 0 ? algorithm !== 0 : algorithm === 3) {
-      return this.bad(
+      return this.#bad(
         `invalid compression algorithm bits in frame flags 0x${hex(flags)}`,
         start + 1,
       );
     }
     const final = (flags & FLAG_FINAL) !== 0;
     const encrypted = (flags & FLAG_ENCRYPTED) !== 0;
-    if (encrypted && this.open === undefined) {
-      return this.bad(
-        `encrypted frame (flags 0x${hex(flags)}), but this reader has no key for it${this.requireEncryption ? ' yet (the handshake is not complete)' : ''}`,
+    if (encrypted && this.#open === undefined) {
+      return this.#bad(
+        `encrypted frame (flags 0x${hex(flags)}), but this reader has no key for it${this.#requireEncryption ? ' yet (the handshake is not complete)' : ''}`,
         start + 1,
       );
     }
     if (encrypted && length < TAG_SIZE) {
-      return this.bad(`encrypted frame of ${length} bytes is shorter than its tag`, start + 2);
+      return this.#bad(`encrypted frame of ${length} bytes is shorter than its tag`, start + 2);
     }
     const plainLength = encrypted ? length - TAG_SIZE : length;
     if (flags & FLAG_CONTROL) {
-      if (this.messageFlags !== -1) {
-        return this.bad('control frame inside a message', start + 1);
+      if (this.#messageFlags !== -1) {
+        return this.#bad('control frame inside a message', start + 1);
       }
       if (!final || (flags & (FLAG_BATCH | FLAG_COMPRESSED | FLAG_SIZED)) !== 0) {
-        return this.bad(`control frame with flags 0x${hex(flags)}`, start + 1);
+        return this.#bad(`control frame with flags 0x${hex(flags)}`, start + 1);
       }
       if (plainLength > MAX_CONTROL_PAYLOAD) {
-        return this.over(
+        return this.#over(
           `control frame at offset ${start} announces ${length} bytes, over ${MAX_CONTROL_PAYLOAD}`,
           MAX_CONTROL_PAYLOAD,
           plainLength,
         );
       }
-      this.startFrame(flags, length, start, b, at, size);
+      this.#startFrame(flags, length, start, b, at, size);
       return true;
     }
-    if (this.requireEncryption && !encrypted) {
-      return this.bad(`unencrypted data frame on an encrypted channel`, start + 1);
+    if (this.#requireEncryption && !encrypted) {
+      return this.#bad(`unencrypted data frame on an encrypted channel`, start + 1);
     }
     const messageFlags = flags & MESSAGE_FLAGS;
     const sized = (flags & FLAG_SIZED) !== 0;
-    if (this.messageFlags === -1) {
+    if (this.#messageFlags === -1) {
       let total = -1;
       if (sized) {
         const view = new DataView(b.buffer, b.byteOffset + at + HEADER_SIZE, 8);
         total = view.getUint32(0) * 2 ** 32 + view.getUint32(4);
-        if (total > this.maxMessageSize) {
-          return this.over(
-            `message at offset ${start} announces ${total} bytes, over maxMessageSize ${this.maxMessageSize}`,
-            this.maxMessageSize,
+        if (total > this.#maxMessageSize) {
+          return this.#over(
+            `message at offset ${start} announces ${total} bytes, over maxMessageSize ${this.#maxMessageSize}`,
+            this.#maxMessageSize,
             total,
           );
         }
         if (total < plainLength || (final && total !== plainLength)) {
-          return this.bad(
+          return this.#bad(
             `message announces ${total} bytes in all, but its first frame carries ${plainLength}`,
             start + HEADER_SIZE,
           );
         }
       } else if (!final) {
-        return this.bad(
+        return this.#bad(
           'the first frame of a chunked message must announce its total size (flag 0x40)',
           start + 1,
         );
       }
-      this.messageFlags = messageFlags;
-      this.messageTotal = total;
-      this.messageOffset = start;
-      this.messageSize = 0;
+      this.#messageFlags = messageFlags;
+      this.#messageTotal = total;
+      this.#messageOffset = start;
+      this.#messageSize = 0;
     } else if (sized) {
-      return this.bad('a continuation frame must not announce a total size', start + 1);
-    } else if (this.messageFlags !== messageFlags) {
-      return this.bad(
-        `continuation frame flags 0x${hex(messageFlags)} differ from the message's 0x${hex(this.messageFlags)}`,
+      return this.#bad('a continuation frame must not announce a total size', start + 1);
+    } else if (this.#messageFlags !== messageFlags) {
+      return this.#bad(
+        `continuation frame flags 0x${hex(messageFlags)} differ from the message's 0x${hex(this.#messageFlags)}`,
         start + 1,
       );
     }
-    if (plainLength === 0 && !final) return this.bad('empty frame that is not final', start + 2);
-    const total = this.messageSize + plainLength;
-    if (total > this.maxMessageSize) {
-      return this.over(
-        `frame at offset ${start} announces ${length} bytes, bringing the message to ${total} bytes, over maxMessageSize ${this.maxMessageSize}`,
-        this.maxMessageSize,
+    if (plainLength === 0 && !final) return this.#bad('empty frame that is not final', start + 2);
+    const total = this.#messageSize + plainLength;
+    if (total > this.#maxMessageSize) {
+      return this.#over(
+        `frame at offset ${start} announces ${length} bytes, bringing the message to ${total} bytes, over maxMessageSize ${this.#maxMessageSize}`,
+        this.#maxMessageSize,
         total,
       );
     }
-    if (this.messageTotal >= 0 && total > this.messageTotal) {
-      return this.bad(
-        `frame brings the message to ${total} bytes, past the ${this.messageTotal} its first frame announced`,
+    if (this.#messageTotal >= 0 && total > this.#messageTotal) {
+      return this.#bad(
+        `frame brings the message to ${total} bytes, past the ${this.#messageTotal} its first frame announced`,
         start + 2,
       );
     }
-    this.messageSize = total;
-    this.startFrame(flags, length, start, b, at, size);
+    this.#messageSize = total;
+    this.#startFrame(flags, length, start, b, at, size);
     return true;
   }
 
-  private startFrame(
+  #startFrame(
     flags: number,
     length: number,
     start: number,
@@ -481,20 +481,20 @@ export class FrameDecoder {
     at: number,
     size: number,
   ): void {
-    this.frameFlags = flags;
-    this.frameLength = length;
-    this.frameRemaining = length;
-    this.frameStart = start;
-    if (flags & FLAG_ENCRYPTED) this.recordHeader.set(b.subarray(at, at + size));
+    this.#frameFlags = flags;
+    this.#frameLength = length;
+    this.#frameRemaining = length;
+    this.#frameStart = start;
+    if (flags & FLAG_ENCRYPTED) this.#recordHeader.set(b.subarray(at, at + size));
   }
 
-  private bad(reason: string, offset: number): false {
-    this.failure = this.protocolError(`malformed frame at offset ${offset}: ${reason}`, offset);
+  #bad(reason: string, offset: number): false {
+    this.#failure = this.protocolError(`malformed frame at offset ${offset}: ${reason}`, offset);
     return false;
   }
 
-  private over(message: string, limit: number, size: number): false {
-    this.failure = this.overflowError(message, limit, size);
+  #over(message: string, limit: number, size: number): false {
+    this.#failure = this.overflowError(message, limit, size);
     return false;
   }
 }
