@@ -1,9 +1,11 @@
 // Acceptance, as a person at a terminal: the built `sluice` in a real pseudo-terminal against
 // the real engine, each script run first with `docker` (the anchor), then with `sluice`, and
 // what the person sees compared.
+
+import { spawn } from 'node:child_process';
 import { dockerEngine, TEST_IMAGE } from '@sluice/test-env';
 import { afterAll, describe, expect, it } from 'vitest';
-import { containerName, run, Terminal } from './harness.js';
+import { command, containerName, run, Terminal } from './harness.js';
 
 const engine = await dockerEngine();
 const made: string[] = [];
@@ -156,6 +158,43 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
       seen = (await run('sluice', ['exec', name, 'cat', '/tmp/mark'])).stdout.toString().trim();
     }
     expect(seen).toBe('bg');
+  });
+
+  /** Attaches (no TTY) with `flags`, sends SIGTERM once output flows, reports what followed. */
+  async function signalScript(tool: 'sluice' | 'docker', flags: string[]) {
+    const container = await startBackground([
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'trap "echo got-term; exit 7" TERM; while true; do echo tick; sleep 0.2; done',
+    ]);
+    const [file, argv] = command(tool, ['attach', ...flags, container]);
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const ticking = new Promise<void>((resolve) =>
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('tick')) resolve();
+      }),
+    );
+    const ended = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once('close', (code, signal) => resolve({ code, signal })),
+    );
+    await ticking;
+    child.kill('SIGTERM');
+    const end = await ended;
+    const state = await run('docker', ['inspect', '-f', '{{.State.Running}}', container]);
+    return { ...end, gotTerm: out.includes('got-term'), running: state.stdout.toString().trim() };
+  }
+
+  it('attach forwards signals without a TTY, as docker; --sig-proxy=false does not forward them', async () => {
+    const anchor = await signalScript('docker', ['--no-stdin']);
+    expect(anchor).toEqual({ code: 7, signal: null, gotTerm: true, running: 'false' });
+    expect(await signalScript('sluice', ['--no-stdin'])).toEqual(anchor);
+    // Not forwarded: sluice ends by the signal and the container runs on, untouched. (The
+    // Docker CLI 28 stays attached on a first SIGTERM here, so it is no anchor for this.)
+    const off = await signalScript('sluice', ['--no-stdin', '--sig-proxy=false']);
+    expect(off).toEqual({ code: null, signal: 'SIGTERM', gotTerm: false, running: 'true' });
   });
 
   it('logs -f: stdout on stdout, stderr on stderr, until the container stops', async () => {
