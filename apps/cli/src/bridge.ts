@@ -10,6 +10,14 @@ import type { Channel } from '@sluice/channel';
 
 const END_OF_INPUT = new Uint8Array(0);
 
+/**
+ * How much may wait in a sink before receiving pauses. A socket's or pipe's own high-water
+ * mark is 16 KiB, less than one 64 KiB message: waiting for 'drain' at every `false` would
+ * keep one message in flight and make a forward a ping-pong; this keeps the pipe full
+ * within a fixed bound.
+ */
+export const MAX_PENDING_BYTES: number = 1024 * 1024;
+
 /** Sends everything `source` yields over `channel`, then the end-of-input message. */
 export async function sendAll(
   source: AsyncIterable<Uint8Array>,
@@ -37,7 +45,8 @@ export async function receiveAll(
   for await (const message of channel) {
     if (message.length === 0) return;
     count(message.length);
-    if (!sink.write(message)) await drained(sink);
+    sink.write(message);
+    if (sink.writableLength >= MAX_PENDING_BYTES) await drained(sink);
   }
 }
 
