@@ -134,6 +134,24 @@ describe('encrypted channels over TCP', () => {
     });
   });
 
+  it('role overrides the tie-break; two sides insisting on the same role is refused', async () => {
+    const [x, y] = await channels(
+      { encrypt: { key, role: 'responder' } },
+      { encrypt: { key, role: 'initiator' } },
+    );
+    await roundTrip(y, x, [Buffer.from('initiated by y')]);
+    await pair!.dispose();
+    const [p, q] = await channels({ encrypt: { key, role: 'initiator' } });
+    const [ep] = await Promise.all([
+      p.handshake().catch((e: unknown) => e),
+      q.handshake().catch(() => {}),
+    ]);
+    expect(ep).toMatchObject({
+      reason: 'version-mismatch',
+      message: expect.stringMatching(/both sides asked/),
+    });
+  });
+
   it('a plain channel talking to an encrypted one: a clear error on both sides', async () => {
     const [x, y] = await channels({ encrypt: { key, handshakeTimeoutMs: 300 } }, {});
     const [ex, ey] = await Promise.all([
