@@ -43,8 +43,7 @@ export class MessageWriter {
     this.#codec = codec;
     this.#secure = secure;
     this.#writable = nodeWritableOf(stream);
-    const bound = (stream as { maxBufferSize?: unknown }).maxBufferSize;
-    this.#writeBound = typeof bound === 'number' ? bound : MAX_BUFFER_SIZE;
+    this.#writeBound = stream.maxBufferSize ?? MAX_BUFFER_SIZE;
     this.#batchMaxMessage = batch?.maxMessage ?? 0;
     if (batch) {
       this.#batcher = new Batcher(

@@ -70,8 +70,7 @@ export function uncorkNow(w: Writable): void {
 }
 
 function boundOf(stream: ByteStream): number {
-  const bound = (stream as { maxBufferSize?: unknown }).maxBufferSize;
-  return typeof bound === 'number' ? bound : MAX_BUFFER_SIZE;
+  return stream.maxBufferSize ?? MAX_BUFFER_SIZE;
 }
 
 function drained(w: Writable): Promise<void> {
