@@ -42,8 +42,8 @@ export interface LinkOptions {
 }
 
 /** Pause the server when this many output bytes wait for the screen; resume below LOW. */
-const HIGH_WATER = 128 * 1024;
-const LOW_WATER = 32 * 1024;
+const HIGH_WATER = 256 * 1024;
+const LOW_WATER = 64 * 1024;
 const PING_INTERVAL_MS = 2000;
 
 export class SessionLink {
