@@ -1,10 +1,14 @@
 // Gathers the small payloads one input chunk yields for one output into few writes. Without
 // it, a 9 MB chunk of 1-byte frames becomes a million 1-byte writes queued on a slow output
-// (hundreds of MiB of per-write bookkeeping); with it, about 140 writes of 64 KiB. Large
+// (hundreds of MiB of per-write bookkeeping); with it, 16 writes of 64 KiB. Large
 // payloads still go out as views of the input (no copy), and a lone small payload too.
 
-/** Payloads at least this long go out as they are. */
-const SMALL = 4 * 1024;
+/**
+ * Payloads at least this long go out as they are (views, no copy): the bookkeeping of one
+ * queued write (a few hundred bytes) then stays below the payload it carries, while copying
+ * 1 KiB frames measured 3x slower than handing them on.
+ */
+const SMALL = 512;
 /** Size of a gathering block. */
 const BLOCK = 64 * 1024;
 
