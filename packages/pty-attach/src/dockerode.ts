@@ -25,11 +25,17 @@ export async function loadDockerode(): Promise<typeof Docker> {
   } catch {
     // No readable package.json: trust the module that loaded.
   }
-  const major = Number(version.split('.')[0]);
-  if (version && Number.isFinite(major) && major < MIN_DOCKERODE_MAJOR) {
-    throw new StreamError(
-      `@sluice/pty-attach needs dockerode ${MIN_DOCKERODE_MAJOR} or later, found ${version}: npm install dockerode@>=${MIN_DOCKERODE_MAJOR}`,
-    );
+  const problem = dockerodeVersionProblem(version);
+  if (problem) throw new StreamError(problem);
+  if (typeof mod.default !== 'function') {
+    throw new StreamError('@sluice/pty-attach: the installed dockerode exports no constructor');
   }
   return mod.default;
+}
+
+/** Why dockerode `version` will not do, or undefined when it will (or is unknown). */
+export function dockerodeVersionProblem(version: string): string | undefined {
+  const major = Number(version.split('.')[0]);
+  if (version === '' || !Number.isFinite(major) || major >= MIN_DOCKERODE_MAJOR) return undefined;
+  return `@sluice/pty-attach needs dockerode ${MIN_DOCKERODE_MAJOR} or later, found ${version}: npm install dockerode@>=${MIN_DOCKERODE_MAJOR}`;
 }
