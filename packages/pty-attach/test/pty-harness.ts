@@ -24,7 +24,11 @@ export class PtyRun {
   screen = '';
   readonly exited: Promise<number>;
 
-  constructor(spec: Record<string, unknown>, size = { cols: 70, rows: 20 }) {
+  constructor(
+    spec: Record<string, unknown>,
+    size = { cols: 70, rows: 20 },
+    env: Record<string, string> = {},
+  ) {
     const node = quote(process.execPath);
     const script = [
       'stty -a',
@@ -39,7 +43,7 @@ export class PtyRun {
       cols: size.cols,
       rows: size.rows,
       cwd: process.cwd(),
-      env: { ...process.env, TERM: 'xterm' } as Record<string, string>,
+      env: { ...process.env, ...env, TERM: 'xterm' } as Record<string, string>,
     });
     this.pty.onData((d) => {
       this.screen += d;
@@ -146,7 +150,8 @@ export async function expectSize(run: PtyRun, size: string): Promise<void> {
   for (;;) {
     const at = run.mark;
     run.type('stty size\r');
-    const m = await run.waitFor(/(\d+ \d+)\r\n/, at);
+    // Before the first resize lands, busybox's stty has no size to print ("stty: …").
+    const m = await run.waitFor(/(\d+ \d+|stty: [^\r]*)\r\n/, at);
     if (m[1] === size) return;
     if (Date.now() > deadline) throw new Error(`stty size stayed ${m[1]}, expected ${size}`);
   }
