@@ -109,3 +109,25 @@ describe('wire v2 FrameDecoder', () => {
     expect(run(strict2, flipped).error).toMatchObject({ message: 'tampered' });
   });
 });
+
+describe("the wire entry's errors", () => {
+  it('are members of stream-core’s error family without loading it', async () => {
+    const core = await import('@sluice/stream-core');
+    const { WireOverflowError, WireProtocolError, WireTruncatedError } = await import(
+      './errors.js'
+    );
+    const protocol = new WireProtocolError('bad', { offset: 3 });
+    expect(protocol).toBeInstanceOf(core.ProtocolError);
+    expect(protocol).toBeInstanceOf(core.StreamError);
+    expect(protocol).not.toBeInstanceOf(core.BufferOverflowError);
+    expect(new WireOverflowError('big', { limit: 1, size: 2 })).toBeInstanceOf(
+      core.BufferOverflowError,
+    );
+    expect(new WireTruncatedError('cut', { offset: 1 })).toBeInstanceOf(core.ConnectionLostError);
+    expect(protocol).toMatchObject({
+      name: 'ProtocolError',
+      code: core.ProtocolError.code,
+      offset: 3,
+    });
+  });
+});
