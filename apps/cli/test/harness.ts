@@ -47,7 +47,7 @@ export interface RunOptions {
 
 /** Runs `tool args` to the end with pipes for stdio. */
 export function run(
-  tool: 'sluice' | 'docker',
+  tool: Tool,
   args: string[],
   options: RunOptions = {},
 ): Promise<Ran> {
