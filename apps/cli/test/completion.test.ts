@@ -9,6 +9,7 @@ async function complete(words: string[]): Promise<string[]> {
     `COMP_WORDS=(${words.map(quote).join(' ')})`,
     `COMP_CWORD=${words.length - 1}`,
     '_sluice',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array, not a template
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
   const r = await run('sh', [`exec bash -c ${quote(script)}`]);

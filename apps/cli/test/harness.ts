@@ -46,11 +46,7 @@ export interface RunOptions {
 }
 
 /** Runs `tool args` to the end with pipes for stdio. */
-export function run(
-  tool: Tool,
-  args: string[],
-  options: RunOptions = {},
-): Promise<Ran> {
+export function run(tool: Tool, args: string[], options: RunOptions = {}): Promise<Ran> {
   const [file, argv] = command(tool, args);
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
