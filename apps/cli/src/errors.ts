@@ -95,6 +95,17 @@ function systemCode(e: ErrorLike): string | undefined {
   return /\b(E[A-Z]{3,})\b/.exec(e.message ?? '')?.[1];
 }
 
+/** What a failed file operation means, by Node's error code (one table for every command). */
+export const FILE_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  EEXIST: 'already exists',
+  ENOTDIR: 'a part of the path is not a directory',
+  EPERM: 'operation not permitted',
+};
+
+/** What a failed connect or listen means, and what to do, by Node's error code. */
 const REASONS: Record<string, [string, string | undefined]> = {
   EADDRINUSE: ['address already in use', 'pick another port, or port 0 for a free one'],
   ECONNREFUSED: ['connection refused', 'is a sluice serve listening there?'],
@@ -177,26 +188,12 @@ export function describeError(error: unknown, command: string): Described {
       return { line: join(message, 'is the peer reachable and answering?'), exitCode: failure };
     case 'ERR_SLUICE_CONNECTION_LOST':
       return { line: join(message, 'the peer went away'), exitCode: failure };
-    case 'EADDRINUSE':
-      return {
-        line: join(
-          `address already in use${e.path ? `: ${e.path}` : ''}`,
-          'pick another port, or port 0 for a free one',
-        ),
-        exitCode: failure,
-      };
     case 'ENOENT':
     case 'EACCES':
     case 'EISDIR':
     case 'EPERM':
       if (e.path) {
-        const what = {
-          ENOENT: 'no such file',
-          EACCES: 'permission denied',
-          EISDIR: 'is a directory',
-          EPERM: 'operation not permitted',
-        }[e.code];
-        return { line: `cannot open ${e.path}: ${what}`, exitCode: failure };
+        return { line: `cannot open ${e.path}: ${FILE_REASONS[e.code]}`, exitCode: failure };
       }
       break;
     case 'EPIPE':
@@ -204,13 +201,5 @@ export function describeError(error: unknown, command: string): Described {
   }
   if (e.name === 'TypeError' || e.name === 'RangeError')
     return { line: message, exitCode: failure };
-  // A nested cause that says more (e.g. EADDRINUSE inside a ConnectError).
-  const cause = e.cause as ErrorLike | undefined;
-  if (cause && typeof cause === 'object' && cause.code === 'EADDRINUSE') {
-    return {
-      line: join(message, 'pick another port, or port 0 for a free one'),
-      exitCode: failure,
-    };
-  }
   return { line: message, exitCode: failure };
 }

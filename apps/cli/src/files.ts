@@ -1,23 +1,17 @@
 // Opening the files commands read and write, with errors that name the file.
 import { createReadStream, createWriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { CliError } from './errors.js';
-
-const WHY: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  EEXIST: 'already exists',
-  ENOTDIR: 'a part of the path is not a directory',
-  EPERM: 'operation not permitted',
-};
+import { CliError, FILE_REASONS } from './errors.js';
 
 /** A CliError for a failed open of `path`. */
 export function fileError(path: string, error: unknown, doing = 'open'): CliError {
   const code = (error as { code?: string }).code ?? '';
-  return new CliError(`cannot ${doing} ${path}: ${WHY[code] ?? (error as Error).message}`, {
-    cause: error,
-  });
+  return new CliError(
+    `cannot ${doing} ${path}: ${FILE_REASONS[code] ?? (error as Error).message}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Resolves with `stream` once its file is open, or rejects with a CliError naming it. */
