@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Channel } from '../src/index.js';
+import { BatchingChannel, Channel } from '../src/index.js';
 import type * as Wire from '../src/wire/index.js';
 import { type Pair, tcpPair } from './pairs.js';
 
@@ -98,6 +98,28 @@ describe('@sluice/channel/wire', () => {
     const rx = new Channel(pair.a);
     expect(Buffer.from(await rx.recv()).toString()).toBe('from the page');
     expect(Buffer.from(await rx.recv())).toEqual(Buffer.from(chunked));
+  });
+
+  it('unbatches what a Node BatchingChannel sends', async () => {
+    const { wire, Bytes } = await loadInBareContext();
+    pair = await tcpPair();
+    const node = new BatchingChannel(pair.a, 3, 60);
+    for (const m of ['one', 'two', 'three']) await node.send(m);
+    await node.flush();
+    const decoder = new wire.FrameDecoder();
+    let got: string[] = [];
+    while (got.length === 0) {
+      await pair.b.poll(5000);
+      const chunk = pair.b.read();
+      if (chunk === null) throw new Error('ended early');
+      decoder.push(new Bytes(Array.from(chunk)));
+      const m = decoder.shift();
+      if (m) {
+        expect(m.flags & wire.FLAG_BATCH).toBe(wire.FLAG_BATCH);
+        got = wire.decodeBatch(m.payload).map((p) => new TextDecoder().decode(p));
+      }
+    }
+    expect(got).toEqual(['one', 'two', 'three']);
   });
 
   it('refuses a version-1 peer, an oversized announcement and truncation with typed errors', async () => {

@@ -3,7 +3,8 @@
  * a browser page included. `Uint8Array` and `DataView` only: no Node built-ins, no `Buffer`.
  * It frames message payloads and decodes frames, pushed in chunks of any size, back into
  * whole messages (continuation frames joined, caps checked before anything is allocated).
- * Compression, batching and encryption are the layers above; their flag bits are here.
+ * Batches (`decodeBatch`, `encodeBatchAfter`) are here too; compression and encryption are
+ * the layers above, and their flag bits are here.
  *
  * @example
  * ```ts
@@ -20,6 +21,14 @@
  * @packageDocumentation
  */
 
+export {
+  type BatchErrorFactory,
+  batchBytes,
+  decodeBatch,
+  encodeBatchAfter,
+  MAX_BATCH_ENTRY,
+  MAX_BATCH_MESSAGES,
+} from './batch.js';
 export {
   ALGORITHM_MASK,
   ALGORITHM_SHIFT,
