@@ -177,6 +177,13 @@ export class BufferedStream implements ByteStream {
     }
   }
 
+  /** Drops what was gathered and destroys the wrapped stream (when it can be), at once. */
+  destroy(): void {
+    this.#filled = 0;
+    this.#closed = true;
+    this.stream.destroy?.();
+  }
+
   /** True once closed. */
   get closed(): boolean {
     return this.#closed || this.stream.closed;

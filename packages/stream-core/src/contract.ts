@@ -70,6 +70,8 @@ export interface ByteStream extends Selectable, AsyncIterable<Uint8Array>, Async
   closeWrite(): Promise<void>;
   /** Flushes pending writes, then closes both directions. Idempotent. */
   close(): Promise<void>;
+  /** Optional: closes at once, dropping pending writes (for a peer that will never read them). */
+  destroy?(): void;
   /** True once `close()` was called or the stream was destroyed. */
   readonly closed: boolean;
   /** Optional: the bound of the read buffer and of the write queue, in bytes. */

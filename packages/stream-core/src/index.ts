@@ -54,7 +54,7 @@ export { Pump, type PumpOptions } from './pump.js';
 export { select } from './select.js';
 export { type OnRead, SocketReads } from './socket-reads.js';
 export type { StreamEnds, StreamSource } from './source.js';
-export { Stream, type StreamOptions } from './stream.js';
+export { Stream, type StreamOptions, type StreamState } from './stream.js';
 export {
   ERRNO_KINDS,
   type ErrnoKind,

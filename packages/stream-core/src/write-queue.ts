@@ -2,7 +2,8 @@
 // as it takes them, honouring `write()`'s return value and 'drain'. A gathered write
 // (`writev`) corks the writable until the end of the tick, so a socket sends its parts with
 // one system call.
-import { finished, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ChunkQueue } from './chunk-queue.js';
 import { BufferOverflowError, type StreamError } from './errors.js';
 
@@ -216,11 +217,9 @@ export class WriteQueue {
     const failed = this.#options.failure();
     if (failed) throw failed;
     if (!w.writableEnded && !w.destroyed) w.end();
-    await new Promise<void>((resolve, reject) => {
-      finished(w, { readable: false }, (err) => {
-        if (err && !w.writableFinished) reject(this.#options.typed(err));
-        else resolve();
-      });
+    // A premature close after every byte was flushed is not a failure of this side.
+    await finished(w, { readable: false }).catch((err: unknown) => {
+      if (!w.writableFinished) throw this.#options.typed(err);
     });
     this.#state = 'ended';
   }
