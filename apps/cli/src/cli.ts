@@ -16,6 +16,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // V8's code cache on disk (Node's own, in the temp directory): the modules a command loads
   // (dockerode alone is some 300) compile once, not on every run.
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  // `sluice logs c | head`: once the reader is gone there is nobody to tell; end quietly,
+  // as a program killed by SIGPIPE does, not with a stack trace (Node ignores SIGPIPE).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const { main } = await import('./main.js');
   code = await main(argv);
 }

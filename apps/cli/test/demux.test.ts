@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerEngine, removeTestContainers, TEST_IMAGE, TEST_LABEL } from '@sluice/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from './harness.js';
+import { quote, run, SLUICE } from './harness.js';
 
 const engine = await dockerEngine();
 const OWNER = 'cli-demux';
@@ -96,6 +96,18 @@ describe.skipIf(!engine.available)('sluice demux / mux', () => {
       out: 'to stdout\n',
       err: 'to stderr\n',
     });
+  });
+
+  it('a reader that goes away (| head) ends it quietly, exit 0, no stack trace', async () => {
+    const errors = join(dir, 'mux-stderr');
+    const script = [
+      `head -c 20000000 /dev/zero | ${quote(process.execPath)} ${quote(SLUICE)} mux --stream stdout 2>${quote(errors)} | head -c 10 > /dev/null`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array, not a template
+      'exit "${PIPESTATUS[1]}"',
+    ].join('\n');
+    const r = await run('sh', [`exec bash -c ${quote(script)}`]);
+    expect(await readFile(errors, 'utf8')).toBe('');
+    expect(r.code).toBe(0);
   });
 
   it('a file that cannot be read is one line, exit 1', async () => {
