@@ -141,3 +141,19 @@ export function resolveSource(source: StreamSource): ResolvedSource {
   }
   throw new TypeError(ACCEPTS);
 }
+
+/**
+ * A `Duplex` that writes through to `writable` and reads nothing: what `Stream.underlying`
+ * is for a readable/writable pair (the Stream itself consumes the readable).
+ */
+export function writeThrough(writable: Writable): Duplex {
+  return new Duplex({
+    read() {},
+    write(chunk, encoding, callback) {
+      writable.write(chunk, encoding, callback);
+    },
+    final(callback) {
+      writable.end(callback);
+    },
+  });
+}

@@ -2,7 +2,8 @@
 // awaitable face. A facade over two parts: a `ReadBuffer` (the source flows into a bounded
 // buffer, paused while it is full) and a `WriteQueue` (a bounded queue handed to the Node
 // writable as fast as it takes it, honouring `write()`'s return value and 'drain').
-import { Duplex, type Readable, type Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { placeAll, pollReadable, readExactlySlowly } from './awaits.js';
 import { chunkIterator } from './chunk-iterator.js';
 import { MAX_BUFFER_SIZE } from './constants.js';
 import type { NodeBackedStream, ReadExactlyOptions } from './contract.js';
@@ -14,28 +15,14 @@ import {
 } from './errors.js';
 import { ReadBuffer } from './read-buffer.js';
 import { Readiness } from './readiness.js';
-import type { SocketReads } from './socket-reads.js';
-import { resolveSource, type StreamEnds, type StreamSource } from './source.js';
-import { checkTimeoutMs, longTimeout } from './timeouts.js';
+import { resolveSource, type StreamEnds, type StreamSource, writeThrough } from './source.js';
+import type { StreamOptions } from './stream-options.js';
+import { checkTimeoutMs } from './timeouts.js';
 import { toBuffer } from './to-buffer.js';
 import { toStreamError } from './to-stream-error.js';
 import { WriteQueue } from './write-queue.js';
 
-/** Options of a `Stream`. */
-export interface StreamOptions {
-  /** Bound of the read buffer and of the write queue, in bytes. Default `MAX_BUFFER_SIZE` (1 MiB). */
-  maxBufferSize?: number;
-  /**
-   * Turns an error of the Node streams underneath into this stream's typed error (a transport
-   * knows what its socket's errors mean). Return undefined to fall back to the generic mapping.
-   */
-  mapError?: ((err: unknown) => StreamError | undefined) | undefined;
-  /**
-   * The reads of a socket created with `onread: reads.onread`: the stream takes its bytes from
-   * them (the socket emits no 'data' then) and supports `readInto()`.
-   */
-  reads?: SocketReads | undefined;
-}
+export type { StreamOptions } from './stream-options.js';
 
 /** Where a `Stream` is: usable, failed (its Node stream reported an error), or closed locally. */
 export type StreamState = 'open' | 'failed' | 'closed';
@@ -305,46 +292,15 @@ export class Stream implements NodeBackedStream {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#readExactlySlowly(n);
-  }
-
-  async #readExactlySlowly(n: number): Promise<Buffer> {
-    // Collect piecewise: `n` may exceed the read bound, which pauses the source when full.
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    for (;;) {
-      this.#checkOpen();
-      filled += this.readBuffer.copyInto(out, filled, n - filled);
-      if (filled === n) return out;
-      if (this.#failure) throw this.#failure;
-      if (this.readBuffer.ended) {
-        throw new ConnectionLostError(`stream ended after ${filled} of ${n} expected bytes`);
-      }
-      await this.#readiness.changed();
-    }
+    return readExactlySlowly(this, this.#readiness, n);
   }
 
   /** Resolves true when data is ready or the peer hung up (or failed), false after `timeoutMs`. */
   async poll(timeoutMs = 0): Promise<boolean> {
     this.#checkOpen();
     checkTimeoutMs(timeoutMs, 'poll');
-    const read = this.readBuffer;
-    read.start();
-    const ready = (): boolean => read.length > 0 || read.ended || this.#failure !== undefined;
-    if (ready() || timeoutMs === 0) return ready();
-    return new Promise((resolve, reject) => {
-      const finish = (): void => {
-        off();
-        cancel?.();
-        if (this.#closed) reject(new StreamClosedError());
-        else resolve(ready());
-      };
-      const off = this.onReadiness(() => {
-        if (ready() || this.#closed) finish();
-      });
-      const cancel =
-        timeoutMs === Number.POSITIVE_INFINITY ? undefined : longTimeout(timeoutMs, finish);
-    });
+    this.readBuffer.start();
+    return pollReadable(this, this.#readiness, timeoutMs);
   }
 
   /**
@@ -360,7 +316,7 @@ export class Stream implements NodeBackedStream {
     }
     // Not an async function: when everything was taken at once (the usual case) no promise
     // machinery runs; only a write that has to wait for room pays for it.
-    return rest.length === 0 ? DONE : this.#writeAllSlowly(rest);
+    return rest.length === 0 ? DONE : placeAll(this.writeQueue, this.#readiness, rest);
   }
 
   /** `writeAll` of every part in order, corked until the end of the tick (one system call). */
@@ -375,24 +331,6 @@ export class Stream implements NodeBackedStream {
     for (const part of parts)
       last = last === DONE ? this.writeAll(part) : last.then(() => this.writeAll(part));
     return last;
-  }
-
-  // Waits for room: one promise per wait, settled from the readiness change itself.
-  #writeAllSlowly(data: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let buf = data;
-      const retry = (): void => {
-        try {
-          buf = this.writeQueue.place(buf);
-        } catch (err) {
-          reject(err);
-          return;
-        }
-        if (buf.length === 0) resolve();
-        else this.#readiness.once(retry);
-      };
-      this.#readiness.once(retry);
-    });
   }
 
   /** Half-close: flushes the write queue, then ends the writing side. Reading goes on. */
@@ -499,16 +437,4 @@ export class Stream implements NodeBackedStream {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-function writeThrough(writable: Writable): Duplex {
-  return new Duplex({
-    read() {},
-    write(chunk, encoding, callback) {
-      writable.write(chunk, encoding, callback);
-    },
-    final(callback) {
-      writable.end(callback);
-    },
-  });
 }
