@@ -84,6 +84,25 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
     expect(ours).toEqual(anchor);
   });
 
+  it('exec -it detached with ctrl-p ctrl-q: exit code and message as docker', async () => {
+    const container = await startBackground([TEST_IMAGE, 'sleep', '300']);
+    const seen = [];
+    for (const tool of ['docker', 'sluice'] as const) {
+      const t = new Terminal(tool, ['exec', '-it', container, 'sh']);
+      try {
+        await t.waitFor('/ # ');
+        const before = t.mark;
+        t.type('\x10\x11');
+        const code = await t.exitCode();
+        seen.push({ code, said: t.screen.slice(before).includes('read escape sequence') });
+      } finally {
+        t.kill();
+      }
+    }
+    expect(seen[0]).toEqual({ code: 1, said: true });
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
   async function attachScript(tool: 'sluice' | 'docker', container: string) {
     const t = new Terminal(tool, ['attach', '--detach-keys', 'ctrl-x,x', container]);
     try {
