@@ -8,7 +8,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../src/index.js';
 import { chromiumPath, launchBrowser } from './browser.js';
-import { childDemo, demoServer, removeBuiltPage, type, waitForScreen } from './harness.js';
+import {
+  type ChildDemo,
+  childDemo,
+  demoServer,
+  removeBuiltPage,
+  type,
+  waitForScreen,
+} from './harness.js';
 
 const OWNER = 'demo-flood';
 const chromium = await chromiumPath();
@@ -36,6 +43,8 @@ describe.skipIf(!chromium.available || !engine.available)('a flood of output', (
   let demo: Demo;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let docker: Docker;
+  // Closed in afterAll too, so a failed assertion does not leave the child running.
+  let local: ChildDemo | undefined;
 
   beforeAll(async () => {
     if (!chromium.available || !engine.available) return;
@@ -44,6 +53,7 @@ describe.skipIf(!chromium.available || !engine.available)('a flood of output', (
     browser = await launchBrowser(chromium.value);
   });
   afterAll(async () => {
+    await local?.close();
     await browser?.close();
     await demo?.close();
     await removeBuiltPage();
@@ -54,15 +64,16 @@ describe.skipIf(!chromium.available || !engine.available)('a flood of output', (
     // A local shell in a pty: the 50 MB must not take the engine's time (dockerd copies a TTY
     // at a few MB/s on a loaded machine). The container's own pty is held back in the next test.
     // The server runs as `npm start` runs it, in its own process, so its RSS is its own.
-    const local = await childDemo(['--mode', 'local', '--shell', '/bin/sh']);
+    const server = await childDemo(['--mode', 'local', '--shell', '/bin/sh']);
+    local = server;
     const page = await browser.context.newPage();
-    await page.goto(local.url);
+    await page.goto(server.url);
     await waitForScreen(page, /[#$] $/m);
     await watchEcho(page, 'Z');
-    const baseline = local.rss();
+    const baseline = server.rss();
     let peak = baseline;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, local.rss());
+      peak = Math.max(peak, server.rss());
     }, 20);
     try {
       await type(page, 'yes | head -c 50000000; echo flood-$((40+2))\r');
@@ -101,7 +112,7 @@ describe.skipIf(!chromium.available || !engine.available)('a flood of output', (
     // The Zs typed during the flood wait on the prompt: clear them, the shell still answers.
     await type(page, '\x15echo after-$((1+1))\r');
     await waitForScreen(page, /^after-2$/m);
-    await local.close();
+    await server.close();
   }, 180_000);
 
   it("a page that falls behind stops the container's output at its pty, and resuming finishes it", async () => {

@@ -72,7 +72,7 @@ async function startServer(kind: Kind): Promise<Server> {
     '0',
     ...(kind === 'demo-local' ? ['--mode', 'local', '--shell', '/bin/sh'] : []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
