@@ -4,8 +4,7 @@
 // (compression on the thread pool) starts now, overlapping the messages before it, and its
 // write waits its turn; `send` resolves as soon as the bytes waiting their turn are within
 // the stream's write bound.
-import type { Writable } from 'node:stream';
-import { type ByteStream, ConnectionLostError, MAX_BUFFER_SIZE } from '@sluice/stream-core';
+import { type ByteStream, MAX_BUFFER_SIZE } from '@sluice/stream-core';
 import { batchBytes, encodeBatch } from './batch.js';
 import type { BatchConfig } from './batch-options.js';
 import { Batcher } from './batcher.js';
@@ -13,16 +12,16 @@ import type { MessageCodec } from './codec.js';
 import { FLAG_BATCH } from './constants.js';
 import type { SecureSession } from './encryption/secure-session.js';
 import type { LayerOutput } from './layer.js';
-import { nodeWritableOf, uncorkNow, writeParts } from './node-writer.js';
+import { writeParts } from './write-parts.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const EMPTY = new Uint8Array(0);
 
 /** Sends messages over one stream, in order. */
 export class MessageWriter {
   readonly #stream: ByteStream;
   readonly #codec: MessageCodec;
   readonly #secure: SecureSession | undefined;
-  readonly #writable: Writable | undefined;
   readonly #batcher: Batcher | undefined;
   readonly #batchMaxMessage: number;
   readonly #writeBound: number;
@@ -42,7 +41,6 @@ export class MessageWriter {
     this.#stream = stream;
     this.#codec = codec;
     this.#secure = secure;
-    this.#writable = nodeWritableOf(stream);
     this.#writeBound = stream.maxBufferSize ?? MAX_BUFFER_SIZE;
     this.#batchMaxMessage = batch?.maxMessage ?? 0;
     if (batch) {
@@ -86,14 +84,17 @@ export class MessageWriter {
     this.#unflushed = false;
     if (this.#batcher) await this.#batcher.flush();
     await this.#chain;
-    if (this.#writable) uncorkNow(this.#writable);
     await this.#stream.flush?.();
-    // A transport that failed after taking the bytes: they are lost, say so.
-    const errored = this.#writable?.errored;
-    if (errored) {
-      this.#failure ??= new ConnectionLostError(`the transport failed: ${errored.message}`, {
-        cause: errored,
-      });
+    // A transport that failed after taking the bytes: they are lost, say so. The stream hands
+    // what it corked on at the end of the tick; after that, an empty write throws the stream's
+    // failure, if it has one, and sends nothing.
+    if (this.#failure === undefined && !this.#stream.closed) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      try {
+        if (!this.#stream.closed) this.#stream.write(EMPTY);
+      } catch (error) {
+        this.#failure = error;
+      }
     }
     if (this.#failure) throw this.#failure;
   }
@@ -104,7 +105,6 @@ export class MessageWriter {
     await this.#chain;
     const fin = this.#failure === undefined ? last() : undefined;
     if (fin) await this.#write([fin]);
-    if (this.#writable) uncorkNow(this.#writable);
     await this.#stream.flush?.();
   }
 
@@ -134,7 +134,7 @@ export class MessageWriter {
       encoded = Array.isArray(payload)
         ? this.#codec.encodeBatch(payload)
         : this.#codec.encode(payload, flags);
-      if (Array.isArray(encoded) && this.#inFlight === 0 && this.#writable) {
+      if (Array.isArray(encoded) && this.#inFlight === 0) {
         const wait = this.#writeNow(encoded);
         return wait === undefined ? RESOLVED : this.#queue(() => wait, 0);
       }
@@ -160,12 +160,7 @@ export class MessageWriter {
       layered = Array.isArray(payload)
         ? this.#codec.layer(encodeBatch(payload), FLAG_BATCH)
         : this.#codec.layer(payload, flags);
-      if (
-        !(layered instanceof Promise) &&
-        secure.established &&
-        this.#inFlight === 0 &&
-        this.#writable
-      ) {
+      if (!(layered instanceof Promise) && secure.established && this.#inFlight === 0) {
         const wait = this.#writeNow(secure.frames(layered.payload, layered.flags, frameSize));
         return wait === undefined ? RESOLVED : this.#queue(() => wait, 0);
       }
@@ -209,13 +204,10 @@ export class MessageWriter {
   }
 
   #write(parts: Uint8Array[]): Promise<void> | undefined {
-    if (this.#writable) return this.#writeNow(parts);
-    return (async () => {
-      for (const part of parts) await this.#stream.writeAll(part);
-    })();
+    return writeParts(this.#stream, parts);
   }
 
   #writeNow(parts: Uint8Array[]): Promise<void> | undefined {
-    return writeParts(this.#stream, this.#writable!, parts);
+    return writeParts(this.#stream, parts);
   }
 }

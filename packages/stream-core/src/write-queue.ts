@@ -114,6 +114,10 @@ export class WriteQueue {
       );
     }
     this.cork();
+    if (this.#takesStraight(total)) {
+      for (const p of parts) if (p.length > 0) this.#write(p);
+      return total;
+    }
     for (const p of parts) if (p.length > 0) this.#queue.push(p);
     this.flush();
     return total;
@@ -128,6 +132,17 @@ export class WriteQueue {
       this.#corked = false;
       this.#writable.uncork();
     });
+  }
+
+  // Whether `size` bytes may go straight to the writable, past its high-water mark: only with
+  // nothing queued (order), and while the writable holds no more than this queue's bound.
+  // Why: a sender writing straight to a socket keeps up to its bound in flight; a queue that
+  // handed on one high-water mark (16 KiB) per 'drain' capped bulk senders (the channel's
+  // 64 KiB messages) well below the socket, and cut their gathered writes into pieces.
+  #takesStraight(size: number): boolean {
+    if (this.#queue.length > 0) return false;
+    const w = this.#writable;
+    return !w.writableNeedDrain || w.writableLength + size <= this.#max;
   }
 
   /** Hands a whole chunk on, straight to an idle writable; the stream checked it may write. */
@@ -145,7 +160,7 @@ export class WriteQueue {
     for (;;) {
       this.#options.check();
       if (buf.length === 0) return buf;
-      if (this.#queue.length === 0 && !this.#writable.writableNeedDrain) {
+      if (this.#takesStraight(Math.min(buf.length, this.#max))) {
         const piece = buf.length > this.#max ? buf.subarray(0, this.#max) : buf;
         this.#write(piece);
         if (piece === buf) return EMPTY;
@@ -153,7 +168,9 @@ export class WriteQueue {
         continue;
       }
       const room = this.#max - this.#queue.length;
-      if (room <= 0) return buf;
+      // A chunk within the bound waits for room for all of it: cut, it would cost two writes
+      // where one was asked for (and a frame would leave in two pieces).
+      if (room <= 0 || (room < buf.length && buf.length <= this.#max)) return buf;
       const piece = buf.length > room ? buf.subarray(0, room) : buf;
       this.#queue.push(piece);
       this.flush();
@@ -165,7 +182,7 @@ export class WriteQueue {
   // Hands queued bytes to the writable: at most the room below its high-water mark per pass,
   // so a small writable sees partial writes, as a non-blocking fd would. What is left goes in
   // a later pass: on 'drain' when the writable asked for it, else on the next turn of the loop.
-  // On 'drain' (`wholeChunk`) at least the oldest queued chunk goes whole, as a sender writing
+  // On 'drain' (`wholeChunk`) queued chunks go whole, at least the oldest, as a sender writing
   // straight to the writable would do: a socket then gets one 64 KiB write per 'drain'
   // instead of four 16 KiB ones (a quarter of the system calls and wake-ups).
   /** Hands queued bytes on; returns the bytes handed on. */
@@ -175,9 +192,14 @@ export class WriteQueue {
     if (w.destroyed || w.writableEnded || this.#options.failure()) return 0;
     const hwm = w.writableHighWaterMark > 0 ? w.writableHighWaterMark : FALLBACK_HWM;
     let budget = hwm - w.writableLength;
-    if (wholeChunk) budget = Math.max(budget, this.#queue.frontLength());
+    // On 'drain' the writable may take up to this queue's bound, as a straight write may.
+    if (wholeChunk)
+      budget = Math.max(budget, this.#max - w.writableLength, this.#queue.frontLength());
     while (this.#queue.length > 0 && budget > 0) {
-      const piece = this.#queue.takeChunk(budget);
+      // A chunk that fits under the mark goes whole even where it passes it (on 'drain', every
+      // chunk does): cutting one costs a write and, for a frame, a split on the wire.
+      const whole = wholeChunk || this.#queue.frontLength() <= hwm;
+      const piece = this.#queue.takeChunk(whole ? Number.POSITIVE_INFINITY : budget);
       budget -= piece.length;
       moved += piece.length;
       if (!this.#write(piece)) break;
