@@ -38,8 +38,8 @@ const COMPRESS_THRESHOLD = 256;
 
 /** Output bytes queued for one page before the process is held back. */
 const MAX_QUEUED = 128 * 1024;
-/** Largest output message: queued chunks are joined up to this size. */
-const MAX_OUTPUT_MESSAGE = 128 * 1024;
+/** Largest output message: queued chunks are joined up to this size (the channel deflates up to 64 KiB in line, larger ones on the thread pool). */
+const MAX_OUTPUT_MESSAGE = 64 * 1024;
 /** How long output waits to gather when the previous message left just before, in ms. */
 const GATHER_MS = 2;
 /** Only after a message of at least this many bytes does output wait to gather. */

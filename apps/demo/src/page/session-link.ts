@@ -44,6 +44,8 @@ export interface LinkOptions {
 /** Pause the server when this many output bytes wait for the screen; resume below LOW. */
 const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
+/** Pause the server when more messages than this wait for inflation. */
+const MAX_UNDISPATCHED = 2;
 const PING_INTERVAL_MS = 2000;
 
 export class SessionLink {
@@ -54,6 +56,9 @@ export class SessionLink {
   #reader = new MessageReader();
   #order: Promise<void> = Promise.resolve();
   #pending = 0;
+  // Messages received but not yet handed to the screen (inflation is async): a flood of
+  // small compressed messages would otherwise pile up here, uncounted, far behind.
+  #undispatched = 0;
   #paused = false;
   #ended = false;
   #fatal = false;
@@ -80,6 +85,7 @@ export class SessionLink {
     this.#ws = ws;
     this.#reader = new MessageReader();
     this.#pending = 0;
+    this.#undispatched = 0;
     this.#paused = false;
     this.#handlers.onState(this.#retries ? 'reconnecting' : 'connecting');
     ws.onopen = () => {
@@ -157,15 +163,31 @@ export class SessionLink {
       return;
     }
     for (const m of messages) {
+      this.#undispatched++;
       // Inflation is async: a chain keeps the messages in the order they came.
       this.#order = this.#order.then(async () => {
         const payload = m.compressed ? await inflate(m.payload) : m.payload;
+        this.#undispatched--;
         this.#dispatch(decodeTerminalMessage(payload));
+        this.#flow();
       });
       this.#order = this.#order.catch((error: unknown) => {
         this.#handlers.onNotice('error', `A message from the server was bad: ${String(error)}`);
         this.close();
       });
+    }
+    this.#flow();
+  }
+
+  /** Pauses the server while the screen (or the inflation before it) is behind. */
+  #flow(): void {
+    const behind = this.#pending > HIGH_WATER || this.#undispatched > MAX_UNDISPATCHED;
+    if (!this.#paused && behind) {
+      this.#paused = true;
+      this.send({ type: 'pause' });
+    } else if (this.#paused && this.#pending < LOW_WATER && this.#undispatched === 0) {
+      this.#paused = false;
+      this.send({ type: 'resume' });
     }
   }
 
@@ -174,17 +196,10 @@ export class SessionLink {
       case 'output': {
         this.stats.outputBytes += message.data.length;
         this.#pending += message.data.length;
-        if (!this.#paused && this.#pending > HIGH_WATER) {
-          this.#paused = true;
-          this.send({ type: 'pause' });
-        }
         const length = message.data.length;
         this.#handlers.onOutput(message.data, () => {
           this.#pending -= length;
-          if (this.#paused && this.#pending < LOW_WATER) {
-            this.#paused = false;
-            this.send({ type: 'resume' });
-          }
+          this.#flow();
         });
         break;
       }
