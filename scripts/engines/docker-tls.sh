@@ -43,7 +43,20 @@ free_port() {
     || echo $((20000 + RANDOM % 20000))
 }
 
+# The certificates are made with the openssl command; a machine without it gets Debian's.
+ensure_openssl() {
+  command -v openssl >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing openssl from Debian's packages"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null 2>&1 \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null 2>&1; }
+  fi
+  command -v openssl >/dev/null 2>&1 || { log "no openssl command: cannot make the test certificates"; return 1; }
+}
+
 make_certs() {
+  ensure_openssl || return 1
   local d="$STATE"
   rm -f "$d"/*.pem "$d"/*.srl "$d"/*.csr "$d"/*.cnf "$d"/client/*.pem
   openssl genrsa -out "$d/ca-key.pem" 2048 2>/dev/null || return 1
