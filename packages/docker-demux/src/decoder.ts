@@ -4,7 +4,12 @@
 // the only state kept between chunks is a partial header (an 8-byte buffer, made once) and
 // the frame in progress. Nothing recurses: the stack depth is the same for one frame or a
 // million.
-import { BufferOverflowError, DaemonError, ProtocolError } from '@sluice/stream-core';
+import {
+  assertKnownOptions,
+  BufferOverflowError,
+  DaemonError,
+  ProtocolError,
+} from '@sluice/stream-core';
 import {
   DEFAULT_MAX_ERROR_SIZE,
   DEFAULT_MAX_FRAME_SIZE,
@@ -86,6 +91,11 @@ export class DockerFrameDecoder {
   private failure: Error | null = null;
 
   constructor(onFrame: FrameHandler, options: DockerFrameDecoderOptions = {}) {
+    assertKnownOptions(
+      options,
+      ['maxFrameSize', 'maxErrorSize', 'partial'],
+      'new DockerFrameDecoder()',
+    );
     const max = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     if (!Number.isSafeInteger(max) || max < 0) {
       throw new RangeError(`maxFrameSize must be a non-negative integer, got ${max}`);

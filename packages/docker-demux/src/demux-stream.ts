@@ -1,5 +1,6 @@
 // DemuxStream: demux as a Writable, for pipeline(); its two outputs are Readables.
 import { Readable, Writable } from 'node:stream';
+import { assertKnownOptions } from '@sluice/stream-core';
 import { STDERR } from './constants.js';
 import { DockerFrameDecoder } from './decoder.js';
 import type { StreamKind } from './detect.js';
@@ -42,6 +43,11 @@ export class DemuxStream extends Writable {
 
   constructor(options: DemuxStreamOptions = {}) {
     super();
+    assertKnownOptions(
+      options,
+      ['maxFrameSize', 'maxErrorSize', 'kind', 'highWaterMark'],
+      'new DemuxStream()',
+    );
     const hwm = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
     this.stdout = new Readable({
       read: () => {

@@ -2,7 +2,7 @@
 // backpressure both ways (the source is paused while either output is full).
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { ConnectionLostError, StreamClosedError } from '@sluice/stream-core';
+import { assertKnownOptions, ConnectionLostError, StreamClosedError } from '@sluice/stream-core';
 import { type OutputStreamId, STDERR } from './constants.js';
 import { DockerFrameDecoder } from './decoder.js';
 import type { StreamKind } from './detect.js';
@@ -24,6 +24,15 @@ export interface DemuxOptions {
   kind?: StreamKind;
 }
 
+const DEMUX_OPTIONS: readonly string[] = [
+  'stdout',
+  'stderr',
+  'end',
+  'maxFrameSize',
+  'maxErrorSize',
+  'kind',
+];
+
 /**
  * Demultiplexes `input` (a Node `Readable`, or what dockerode returns) into `stdout` and `stderr`. Resolves when the source has ended, every
  * payload was written and (with `end`) the outputs have finished. Rejects with
@@ -37,6 +46,11 @@ export function demux(
   input: Readable | NodeJS.ReadableStream,
   options: DemuxOptions,
 ): Promise<void> {
+  try {
+    assertKnownOptions(options, DEMUX_OPTIONS, 'demux()');
+  } catch (err) {
+    return Promise.reject(err);
+  }
   // dockerode types its streams as NodeJS.ReadableStream; at run time they are Readables.
   const source = input as Readable;
   const { stdout, stderr, end = true } = options;

@@ -1,6 +1,6 @@
 // The seed's Demuxer (dockerpty): the non-blocking face over a multiplexed ByteStream. Unlike
 // the seed it keeps the stream id of what it returns, and a zero-length frame is not the end.
-import type { ByteStream, Selectable } from '@sluice/stream-core';
+import { assertKnownOptions, type ByteStream, type Selectable } from '@sluice/stream-core';
 import { DOCKER_HEADER_SIZE, type OutputStreamId } from './constants.js';
 import { DockerFrameDecoder } from './decoder.js';
 
@@ -34,6 +34,7 @@ export class Demuxer implements Selectable {
   private ended = false;
 
   constructor(stream: ByteStream, options: DemuxerOptions = {}) {
+    assertKnownOptions(options, ['maxFrameSize', 'maxErrorSize'], 'new Demuxer()');
     this.stream = stream;
     this.decoder = new DockerFrameDecoder(
       (id, payload) => {

@@ -1,5 +1,6 @@
 // The encoder as a Transform: objects `{ streamId, payload }` in, multiplexed bytes out.
 import { Transform, type TransformCallback } from 'node:stream';
+import { assertKnownOptions } from '@sluice/stream-core';
 import { DEFAULT_MUX_CHUNK_SIZE, mux } from './encoder.js';
 
 /** One write to a {@link MuxStream}. */
@@ -33,6 +34,7 @@ export class MuxStream extends Transform {
         ? {}
         : { readableHighWaterMark: options.highWaterMark }),
     });
+    assertKnownOptions(options, ['maxPayload', 'highWaterMark'], 'new MuxStream()');
     this.maxPayload = options.maxPayload ?? DEFAULT_MUX_CHUNK_SIZE;
   }
 

@@ -44,6 +44,7 @@ export {
   TimeoutError,
   type TimeoutErrorOptions,
 } from './errors.js';
+export { assertKnownOptions } from './known-options.js';
 export {
   assertByteStream,
   fromMinimalStream,

@@ -5,6 +5,7 @@
 // pump's care stay bounded by the source's read bound plus the destination's high-water mark.
 import type { ByteStream, Selectable } from './contract.js';
 import { BufferOverflowError, type StreamError } from './errors.js';
+import { assertKnownOptions } from './known-options.js';
 import { Stream } from './stream.js';
 import { toStreamError } from './to-stream-error.js';
 
@@ -49,6 +50,7 @@ export class Pump implements Selectable {
   readonly #toStream: Stream | undefined;
 
   constructor(from: ByteStream, to: ByteStream, options: PumpOptions = {}) {
+    assertKnownOptions(options, ['waitForOutput', 'propagateClose'], 'new Pump()');
     this.from = from;
     this.to = to;
     this.waitForOutput = options.waitForOutput ?? true;

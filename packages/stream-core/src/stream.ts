@@ -13,6 +13,7 @@ import {
   StreamClosedError,
   type StreamError,
 } from './errors.js';
+import { assertKnownOptions } from './known-options.js';
 import { ReadBuffer } from './read-buffer.js';
 import { Readiness } from './readiness.js';
 import { resolveSource, type StreamEnds, type StreamSource, writeThrough } from './source.js';
@@ -27,6 +28,7 @@ export type { StreamOptions } from './stream-options.js';
 /** Where a `Stream` is: usable, failed (its Node stream reported an error), or closed locally. */
 export type StreamState = 'open' | 'failed' | 'closed';
 
+const STREAM_OPTIONS: readonly string[] = ['maxBufferSize', 'mapError', 'reads'];
 const EMPTY: Buffer = Buffer.alloc(0);
 // What an awaitable call that did not need to wait returns: no async-function machinery.
 const DONE: Promise<void> = Promise.resolve();
@@ -61,6 +63,8 @@ export class Stream implements NodeBackedStream {
 
   /** Wraps `source`; see `StreamSource` for what it may be. */
   constructor(source: StreamSource, options: StreamOptions = {}) {
+    // A subclass (a transport's stream) takes options of its own and checks them itself.
+    if (new.target === Stream) assertKnownOptions(options, STREAM_OPTIONS, 'new Stream()');
     const max = options.maxBufferSize ?? MAX_BUFFER_SIZE;
     if (!Number.isSafeInteger(max) || max <= 0) {
       throw new RangeError(`maxBufferSize must be a positive integer, got ${max}`);

@@ -6,6 +6,7 @@ export interface StreamPairOptions extends StreamOptions, MemoryPairOptions {}
 
 /** Two connected in-memory `Stream`s (no file descriptor: `fileno()` is -1). */
 export function createStreamPair(options: StreamPairOptions = {}): [Stream, Stream] {
-  const [a, b] = memoryDuplexPair(options);
-  return [new Stream(a, options), new Stream(b, options)];
+  const { highWaterMark, ...streamOptions } = options;
+  const [a, b] = memoryDuplexPair(highWaterMark === undefined ? {} : { highWaterMark });
+  return [new Stream(a, streamOptions), new Stream(b, streamOptions)];
 }
