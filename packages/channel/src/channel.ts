@@ -3,6 +3,7 @@
 // `MessageReader` (as ws composes `Sender` and `Receiver`), and, when encrypting, the
 // `SecureSession` whose handshake both of them wait for.
 import {
+  assertKnownOptions,
   type ByteStream,
   ConnectionLostError,
   EncryptionError,
@@ -29,6 +30,14 @@ export interface ChannelOptions extends CodecOptions {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Options of one `send()`. */
+export interface SendOptions {
+  /** `false`: send this message uncompressed and alone (not in a batch). Default true. */
+  compress?: boolean;
+}
+
+const SEND_OPTIONS: readonly string[] = ['compress'];
 
 /**
  * Framed messages over a `ByteStream`, with optional compression, batching and encryption.
@@ -82,14 +91,17 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * Sends one message. Resolves once it is accepted: into the current batch, or within the
    * stream's write bound (waiting under backpressure; on an encrypted channel, for the
    * handshake too when the bound is reached). Rejects with `BufferOverflowError` for a
-   * message over `maxMessageSize`, `StreamClosedError` after `close()`.
+   * message over `maxMessageSize`, `StreamClosedError` after `close()`. With
+   * `{ compress: false }` this one message goes uncompressed and outside any batch (for a
+   * secret next to attacker-chosen data: see SECURITY.md, "Compression and secrets").
    */
-  send(message: Uint8Array | string): Promise<void> {
+  send(message: Uint8Array | string, options?: SendOptions): Promise<void> {
     try {
+      assertKnownOptions(options, SEND_OPTIONS, 'send()');
       if (this.#closing) throw new StreamClosedError('channel has been closed');
       const bytes = toBytes(message);
       this.#codec.checkSize(bytes.length);
-      return this.#writer.send(bytes);
+      return this.#writer.send(bytes, options?.compress === false);
     } catch (error) {
       return Promise.reject(error);
     }

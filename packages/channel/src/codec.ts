@@ -110,6 +110,11 @@ export class MessageCodec {
     }
   }
 
+  /** The buffers to write for one payload as it is: framed, past every layer. */
+  encodeFramed(payload: Uint8Array, flags = 0): Uint8Array[] {
+    return encodeFrames(payload, flags, this.#framing);
+  }
+
   /** The buffers to write for one payload (`flags`: FLAG_BATCH or 0), after all layers. */
   encode(payload: Uint8Array, flags = 0): Uint8Array[] | Promise<Uint8Array[]> {
     if (this.#layers.length === 0) return encodeFrames(payload, flags, this.#framing);

@@ -30,7 +30,7 @@ export {
 } from '@sluice/stream-core';
 export { decodeBatch, encodeBatch, MAX_BATCH_MESSAGES } from './batch.js';
 export type { BatchOptions } from './batch-options.js';
-export { Channel, type ChannelOptions } from './channel.js';
+export { Channel, type ChannelOptions, type SendOptions } from './channel.js';
 export {
   type CodecOptions,
   decodeMessages,

@@ -70,8 +70,13 @@ export class MessageWriter {
   }
 
   /** Sends `bytes` (checked by the caller): into the batch, or framed and written in order. */
-  send(bytes: Uint8Array): Promise<void> {
+  send(bytes: Uint8Array, plain = false): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (plain) {
+      // Alone, and past the layers: in a batch it would be compressed with the others.
+      this.#batcher?.flush().catch(() => {});
+      return this.#enqueue(bytes, 0, true);
+    }
     if (this.#batcher && bytes.length <= this.#batchMaxMessage) {
       return this.#batcher.add(bytes) ?? RESOLVED;
     }
@@ -125,15 +130,18 @@ export class MessageWriter {
   }
 
   // `payload`: one message, or the messages of a batch (with FLAG_BATCH).
-  #enqueue(payload: Uint8Array | Uint8Array[], flags: number): Promise<void> {
+  // `plain`: past the payload layers (no compression), for one message.
+  #enqueue(payload: Uint8Array | Uint8Array[], flags: number, plain = false): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     this.#unflushed = true;
-    if (this.#secure) return this.#enqueueSealed(this.#secure, payload, flags);
+    if (this.#secure) return this.#enqueueSealed(this.#secure, payload, flags, plain);
     let encoded: Uint8Array[] | Promise<Uint8Array[]>;
     try {
       encoded = Array.isArray(payload)
         ? this.#codec.encodeBatch(payload)
-        : this.#codec.encode(payload, flags);
+        : plain
+          ? this.#codec.encodeFramed(payload, flags)
+          : this.#codec.encode(payload, flags);
       if (Array.isArray(encoded) && this.#inFlight === 0) {
         const wait = this.#writeNow(encoded);
         return wait === undefined ? RESOLVED : this.#queue(() => wait, 0);
@@ -153,13 +161,16 @@ export class MessageWriter {
     secure: SecureSession,
     payload: Uint8Array | Uint8Array[],
     flags: number,
+    plain: boolean,
   ): Promise<void> {
     const frameSize = this.#codec.frameSize;
     let layered: LayerOutput | Promise<LayerOutput>;
     try {
       layered = Array.isArray(payload)
         ? this.#codec.layer(encodeBatch(payload), FLAG_BATCH)
-        : this.#codec.layer(payload, flags);
+        : plain
+          ? { payload, flags }
+          : this.#codec.layer(payload, flags);
       if (!(layered instanceof Promise) && secure.established && this.#inFlight === 0) {
         const wait = this.#writeNow(secure.frames(layered.payload, layered.flags, frameSize));
         return wait === undefined ? RESOLVED : this.#queue(() => wait, 0);
