@@ -124,6 +124,10 @@ export function tuneSocket(
   socket.setNoDelay(options.nodelay ?? true);
   const keepalive = keepAliveSettings(options.keepalive);
   if (keepalive) {
+    // The two-argument form sets the idle time on every Node; the object form adds the
+    // interval and count where Node takes them (it does on 24.21; 22.15 reads the object as
+    // `enable` with no delay, which leaves the idle time set just before unchanged).
+    socket.setKeepAlive(true, keepalive.idleMs);
     socket.setKeepAlive({
       enable: true,
       initialDelay: keepalive.idleMs,
