@@ -1,8 +1,9 @@
 // `attach` (dockerpty's `start`/RunOperation): attach to a container, start it if it is not
 // running, and stay until it exits or the user detaches. As the CLI: attach before start,
 // the wait registered before start, start only if not running (attach-session.ts).
+import { assertKnownOptions } from '@sluice/stream-core';
 import type Docker from 'dockerode';
-import { checkOptions, SESSION_OPTION_KEYS } from './check-options.js';
+import { SESSION_OPTION_KEYS } from './check-options.js';
 import { Session, type SessionOptions, type Session as SessionType } from './session.js';
 
 /** Options of `attach`. */
@@ -39,7 +40,7 @@ export function attach(
   container: string,
   options: AttachOptions = {},
 ): SessionType {
-  checkOptions(options, ATTACH_OPTION_KEYS, 'attach');
+  assertKnownOptions(options, ATTACH_OPTION_KEYS, 'attach()');
   return new Session(
     // The implementation loads with the first session, not with the package.
     async (session) =>

@@ -1,4 +1,4 @@
-import { ConnectError } from '@sluice/stream-core';
+import { assertKnownOptions, ConnectError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 import { agentFor } from './agent.js';
 import {
@@ -17,7 +17,15 @@ import {
 } from './endpoint.js';
 import type { Engine, ResolveEngineOptions } from './engine.js';
 
-const OPTION_KEYS = new Set(['host', 'context', 'env', 'connect', 'version', 'timeoutMs', 'ssh']);
+const OPTION_KEYS: readonly string[] = [
+  'host',
+  'context',
+  'env',
+  'connect',
+  'version',
+  'timeoutMs',
+  'ssh',
+];
 
 /** Where the settings came from, in the CLI's order. */
 async function pickHost(
@@ -93,9 +101,7 @@ export async function resolveEngineNow(options: ResolveEngineOptions): Promise<E
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('resolveEngine(options): options must be an object');
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new TypeError(`resolveEngine: unknown option "${key}"`);
-  }
+  assertKnownOptions(options, OPTION_KEYS, 'resolveEngine()');
   if (options.connect !== undefined && typeof options.connect !== 'function') {
     throw new TypeError('resolveEngine: options.connect must be a function');
   }

@@ -1,8 +1,9 @@
 // `exec` / `startExec` (dockerpty's `exec_command`/`start_exec`, ExecOperation): run a
 // command in a running container over one hijacked connection, with separate stdout and
 // stderr when there is no TTY, and the exit code from ExecInspect (exec-session.ts).
+import { assertKnownOptions } from '@sluice/stream-core';
 import type Docker from 'dockerode';
-import { checkOptions, SESSION_OPTION_KEYS } from './check-options.js';
+import { SESSION_OPTION_KEYS } from './check-options.js';
 import { Session, type SessionOptions } from './session.js';
 
 /** Options of `exec`. */
@@ -40,10 +41,10 @@ export function exec(
   command: string[],
   options: ExecOptions = {},
 ): Session {
-  checkOptions(
+  assertKnownOptions(
     options,
     [...SESSION_OPTION_KEYS, 'tty', 'env', 'workingDir', 'user', 'privileged', 'killOnClose'],
-    'exec',
+    'exec()',
   );
   if (
     options.killOnClose !== undefined &&
@@ -68,7 +69,7 @@ export function exec(
 
 /** Attaches to an exec created beforehand (e.g. with dockerode's `container.exec`). */
 export function startExec(docker: Docker, execId: string, options: SessionOptions = {}): Session {
-  checkOptions(options, SESSION_OPTION_KEYS, 'startExec');
+  assertKnownOptions(options, SESSION_OPTION_KEYS, 'startExec()');
   return new Session(
     async (session) =>
       (await import('./exec-session.js')).runExec(session, docker, execId, options),

@@ -1,10 +1,9 @@
 // `run` (the CLI's `docker run -it [--rm]`, the demo's "a terminal into a new container"):
 // create, then everything `attach` does (attach before start, the wait registered before
 // start, start, wait), and with `remove: true` no container left behind on any way out.
-import { StreamError } from '@sluice/stream-core';
+import { assertKnownOptions, StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 import { ATTACH_OPTION_KEYS, type AttachOptions } from './attach.js';
-import { checkOptions } from './check-options.js';
 import { Session, type SessionResult } from './session.js';
 
 /** Options of `run`. */
@@ -38,7 +37,7 @@ export function run(
   create: Docker.ContainerCreateOptions,
   options: RunOptions = {},
 ): RunSession {
-  checkOptions(options, [...ATTACH_OPTION_KEYS, 'remove'], 'run');
+  assertKnownOptions(options, [...ATTACH_OPTION_KEYS, 'remove'], 'run()');
   if (typeof create !== 'object' || create === null) {
     throw new TypeError('run(docker, create): create must be the container create options');
   }
