@@ -102,10 +102,20 @@ export interface ChildDemo {
 
 const serverJs = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 
+/**
+ * Node's flags from the package's `start` script (`node --max-semi-space-size=8 dist/server.js`),
+ * so a child runs with the heap `npm start` gives it.
+ */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const words = String(pkg.scripts.start).split(/\s+/);
+  return words.slice(1, words.indexOf('dist/server.js'));
+}
+
 /** Starts dist/server.js on port 0 with `args`; resolves once it printed its URL. */
 export async function childDemo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildDemo> {
   if (!existsSync(serverJs)) throw new Error(`${serverJs} is missing: build the demo first`);
-  const child = spawn(process.execPath, [serverJs, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...startFlags(), serverJs, '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

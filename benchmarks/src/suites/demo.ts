@@ -19,6 +19,14 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { BenchSuite, Task } from '../harness.js';
 
 const DEMO = fileURLToPath(new URL('../../../apps/demo/dist/server.js', import.meta.url));
+// Node's flags from the demo's `start` script, so it runs with the heap `npm start` gives it.
+const DEMO_FLAGS = (() => {
+  const pkg = JSON.parse(
+    readFileSync(new URL('../../../apps/demo/package.json', import.meta.url), 'utf8'),
+  );
+  const words = String(pkg.scripts.start).split(/\s+/);
+  return words.slice(1, words.indexOf('dist/server.js'));
+})();
 const WETTY = fileURLToPath(new URL('../../node_modules/wetty/build/main.js', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLOOD_BYTES = Math.round(Number(process.env.BENCH_DEMO_MB ?? 50) * 1_000_000);
@@ -67,6 +75,7 @@ async function startServer(kind: Kind): Promise<Server> {
     throw new Error('wetty did not answer');
   }
   const args = [
+    ...DEMO_FLAGS,
     DEMO,
     '--port',
     '0',
