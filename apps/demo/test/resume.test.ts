@@ -50,12 +50,14 @@ describe.skipIf(!chromium.available || !engine.available)('resume', () => {
     await type(page, 'clear; echo "again=[$$]"\r');
     await waitForScreen(page, new RegExp(`^again=\\[${pid}\\]$`, 'm'));
 
-    // A cable pull: the page reconnects by itself to the same session.
+    // A cable pull: the page reconnects by itself to the same session. What is typed while
+    // it is away is kept and sent once it is back.
     await page.evaluate(() => {
       (globalThis as unknown as { sluiceDemo: { link: { drop(): void } } }).sluiceDemo.link.drop();
     });
-    await expect.poll(() => page.locator('#status-state').textContent()).toBe('resumed');
+    await expect.poll(() => page.locator('#status-state').textContent()).toBe('reconnecting');
     await type(page, 'echo "third=[$$]"\r');
+    await expect.poll(() => page.locator('#status-state').textContent()).toBe('resumed');
     await waitForScreen(page, new RegExp(`^third=\\[${pid}\\]$`, 'm'));
     expect(demo.sessions.size).toBe(1);
 

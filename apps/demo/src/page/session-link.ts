@@ -47,6 +47,8 @@ const LOW_WATER = 64 * 1024;
 /** Pause the server when more messages than this wait for inflation. */
 const MAX_UNDISPATCHED = 2;
 const PING_INTERVAL_MS = 2000;
+/** Keystrokes kept while the link is down, sent once it is back; beyond this, the oldest go. */
+const MAX_HELD_INPUT = 64 * 1024;
 
 export class SessionLink {
   readonly stats: LinkStats = { outputBytes: 0, wireBytesIn: 0, inputBytes: 0, rttMs: undefined };
@@ -66,6 +68,9 @@ export class SessionLink {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pings = new Map<number, number>();
   #nextPing = 1;
+  // Typed while reconnecting: sent after the hello, so a dropped connection loses no keys.
+  #heldInput: Uint8Array[] = [];
+  #heldBytes = 0;
   session: string | null;
 
   constructor(options: LinkOptions, handlers: LinkHandlers) {
@@ -102,6 +107,8 @@ export class SessionLink {
       });
       // The size before anything runs, as ttyd: a new session starts at this size.
       this.send({ type: 'resize', ...this.#options.size() });
+      for (const data of this.#heldInput.splice(0)) this.send({ type: 'input', data });
+      this.#heldBytes = 0;
       this.#handlers.onState('connected');
       this.#pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
       this.ping();
@@ -131,7 +138,15 @@ export class SessionLink {
   /** Keystrokes (a view link's page sends them too; the server ignores them). */
   input(data: Uint8Array): void {
     this.stats.inputBytes += data.length;
-    this.send({ type: 'input', data });
+    if (this.#ws?.readyState === WebSocket.OPEN) {
+      this.send({ type: 'input', data });
+      return;
+    }
+    if (this.#ended || this.#fatal) return;
+    this.#heldInput.push(data);
+    this.#heldBytes += data.length;
+    while (this.#heldBytes > MAX_HELD_INPUT)
+      this.#heldBytes -= this.#heldInput.shift()?.length ?? 0;
   }
 
   ping(): void {
