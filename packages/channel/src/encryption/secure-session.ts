@@ -23,6 +23,7 @@ import {
   settleRoles,
 } from './hello.js';
 import type { EncryptConfig } from './options.js';
+import { classifyFailure } from './replay-probe.js';
 
 /** What a session needs from its channel. */
 export interface SessionHost {
@@ -272,7 +273,13 @@ export class SecureSession {
         reason: 'malformed',
       });
     }
-    return this.#receive!.decrypt(header, record);
+    const receive = this.#receive!;
+    try {
+      return receive.decrypt(header, record);
+    } catch (error) {
+      if (!(error instanceof EncryptionError) || error.reason !== 'tampered') throw error;
+      throw classifyFailure(receive, header, record, error);
+    }
   };
 
   readonly #seal: SealRecord = (header, plaintext) => {

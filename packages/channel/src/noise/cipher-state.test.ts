@@ -135,4 +135,21 @@ describe('CipherState', () => {
     expect(() => new CipherState('DES' as never, key)).toThrow(TypeError);
     expect(() => new CipherState('ChaChaPoly', key).setNonce(-1n)).toThrow(RangeError);
   });
+
+  it.each(['ChaChaPoly', 'AESGCM'] as const)(
+    'verifiesAt (%s): true only under the nonce a record was sealed with; the counter stays',
+    (cipher) => {
+      const send = new CipherState(cipher, key);
+      send.setNonce(2n ** 32n + 5n); // both halves of the counter in play
+      const record = send.encrypt(ad, text);
+      const receive = new CipherState(cipher, key);
+      expect(receive.verifiesAt(ad, record, 2n ** 32n + 5n)).toBe(true);
+      expect(receive.verifiesAt(ad, record, 2n ** 32n + 4n)).toBe(false);
+      expect(receive.verifiesAt(ad, record, 5n)).toBe(false);
+      expect(receive.verifiesAt(Uint8Array.of(9), record, 2n ** 32n + 5n)).toBe(false);
+      expect(receive.verifiesAt(ad, record.subarray(0, 15), 0n)).toBe(false);
+      expect(receive.verifiesAt(ad, record, MAX_NONCE)).toBe(false);
+      expect(receive.nonce).toBe(0n);
+    },
+  );
 });

@@ -31,7 +31,7 @@ export class CipherState {
   // The counter as two uint32 halves: cheaper than a bigint per record.
   #low = 0;
   #high = 0;
-  // 4 zero bytes then the 64-bit counter: little-endian for ChaChaPoly, big-endian for AESGCM.
+  // The nonce block of the next record (see writeNonce).
   readonly #iv = Buffer.alloc(12);
 
   constructor(cipher: NoiseCipher, key: Uint8Array) {
@@ -107,6 +107,35 @@ export class CipherState {
     return body;
   }
 
+  /**
+   * Whether `ciphertext` authenticates under nonce `n` (the counter does not move, nothing is
+   * returned). For telling a replayed or early record from a forged one after `decrypt()`
+   * failed; the plaintext it computes is dropped unread.
+   */
+  verifiesAt(ad: Uint8Array, ciphertext: Uint8Array, n: bigint): boolean {
+    if (typeof n !== 'bigint' || n < 0n || n >= MAX_NONCE) return false;
+    if (ciphertext.length < TAG_LENGTH) return false;
+    const end = ciphertext.length - TAG_LENGTH;
+    const iv = writeNonce(
+      Buffer.alloc(12),
+      this.cipher,
+      Number(n & 0xffff_ffffn),
+      Number(n >> 32n),
+    );
+    const decipher = createDecipheriv(ALGORITHM[this.cipher] as AeadAlgorithm, this.#key, iv, {
+      authTagLength: TAG_LENGTH,
+    });
+    decipher.setAuthTag(ciphertext.subarray(end));
+    decipher.setAAD(ad, { plaintextLength: end });
+    decipher.update(ciphertext.subarray(0, end));
+    try {
+      decipher.final();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Noise REKEY(): k = the first 32 bytes of ENCRYPT(k, 2^64-1, empty, zeros[32]). The counter stays. */
   rekey(): void {
     const [body] = this.#seal(this.#ivFor(0xffff_ffff, 0xffff_ffff), EMPTY, REKEY_ZEROS);
@@ -124,14 +153,7 @@ export class CipherState {
   }
 
   #ivFor(low: number, high: number): Buffer {
-    if (this.cipher === 'ChaChaPoly') {
-      this.#iv.writeUInt32LE(low, 4);
-      this.#iv.writeUInt32LE(high, 8);
-    } else {
-      this.#iv.writeUInt32BE(high, 4);
-      this.#iv.writeUInt32BE(low, 8);
-    }
-    return this.#iv;
+    return writeNonce(this.#iv, this.cipher, low, high);
   }
 
   #checkNonce(): void {
@@ -149,4 +171,16 @@ export class CipherState {
       this.#high += 1;
     }
   }
+}
+
+// 4 zero bytes then the 64-bit counter: little-endian for ChaChaPoly, big-endian for AESGCM.
+function writeNonce(iv: Buffer, cipher: NoiseCipher, low: number, high: number): Buffer {
+  if (cipher === 'ChaChaPoly') {
+    iv.writeUInt32LE(low, 4);
+    iv.writeUInt32LE(high, 8);
+  } else {
+    iv.writeUInt32BE(high, 4);
+    iv.writeUInt32BE(low, 8);
+  }
+  return iv;
 }

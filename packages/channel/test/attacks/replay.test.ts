@@ -2,7 +2,10 @@
 // across sessions, a record of an earlier session under the same PSK put in place of the
 // first record of a new one. Nonces are implicit counters and every session has its own
 // keys, so both fail their tags: fatal, and the replayed bytes are never delivered twice.
+// Within a session the record still verifies under the nonce it was sent with, so the
+// failure says 'replayed'; one from another session verifies under no nonce: 'tampered'.
 import { describe, it } from 'vitest';
+import { REPLAY_WINDOW } from '../../src/encryption/replay-probe.js';
 import { expectFatal } from './expect-fatal.js';
 import { type Frame, isRecord } from './proxy.js';
 import { PSK, session } from './session.js';
@@ -27,7 +30,28 @@ describe('attack: replay', () => {
     await Promise.all([s.client.handshake(), s.server.handshake()]);
     await s.client.send('pay 100');
     await s.client.flush();
-    await expectFatal(s.server, 'tampered', ['pay 100']);
+    await expectFatal(s.server, 'replayed', ['pay 100']);
+  });
+
+  it('of a record from further back than the window: fatal, reported as tampered', async () => {
+    // Record 0 is sent again after REPLAY_WINDOW + 1 more records: outside the probed window.
+    let first: Buffer | undefined;
+    let index = 0;
+    await using s = await session({
+      onFrame: (frame) => {
+        if (frame.direction !== 'toServer' || !isRecord(frame)) return frame.bytes;
+        index += 1;
+        if (index === 1) first = frame.bytes;
+        return index === REPLAY_WINDOW + 2 ? [frame.bytes, first as Buffer] : frame.bytes;
+      },
+    });
+    await Promise.all([s.client.handshake(), s.server.handshake()]);
+    const sent = Array.from({ length: REPLAY_WINDOW + 2 }, (_, i) => `m${i}`);
+    for (const m of sent) {
+      await s.client.send(m);
+      await s.client.flush();
+    }
+    await expectFatal(s.server, 'tampered', sent);
   });
 
   it('of a record from another session under the same PSK: fatal, nothing delivered', async () => {
