@@ -1,6 +1,9 @@
 // The async iterator of a `Stream`, by hand rather than an async generator: a chunk that is
 // already buffered comes back without a promise per step, and a promise is made only when
 // the reader must wait.
+import type { Lifecycle } from './lifecycle.js';
+import type { ReadBuffer } from './read-buffer.js';
+import type { Readiness } from './readiness.js';
 
 /** What the iterator reads from. @internal */
 export interface ChunkSource {
@@ -89,4 +92,25 @@ export function chunkIterator(
     },
   };
   return iterator;
+}
+
+/**
+ * The chunks of a stream's read buffer, until end of stream; ends quietly once the stream
+ * closes, and throws its failure once the buffered chunks are read. @internal
+ */
+export function streamChunks(
+  read: ReadBuffer,
+  life: Lifecycle,
+  readiness: Readiness,
+): AsyncIterableIterator<Buffer> & AsyncDisposable {
+  read.start();
+  return chunkIterator({
+    next: () => {
+      if (life.closed) return null;
+      if (read.length > 0) return read.takeChunk();
+      if (life.failure) throw life.failure;
+      return read.ended ? null : undefined;
+    },
+    wait: (retry) => readiness.once(retry),
+  });
 }

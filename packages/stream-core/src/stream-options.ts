@@ -1,5 +1,7 @@
-// The options of `new Stream(source, options)`.
+// The options of `new Stream(source, options)`, and their check.
+import { MAX_BUFFER_SIZE } from './constants.js';
 import type { StreamError } from './errors.js';
+import { assertKnownOptions } from './known-options.js';
 import type { SocketReads } from './socket-reads.js';
 
 /** Options of a `Stream`. */
@@ -16,4 +18,19 @@ export interface StreamOptions {
    * them (the socket emits no 'data' then) and supports `readInto()`.
    */
   reads?: SocketReads | undefined;
+}
+
+const STREAM_OPTIONS: readonly string[] = ['maxBufferSize', 'mapError', 'reads'];
+
+/**
+ * Checks `options` and returns the buffer bound. `names`: refuse unknown names (false for a
+ * subclass, a transport's stream, which takes options of its own and checks them itself).
+ */
+export function checkStreamOptions(options: StreamOptions, names: boolean): number {
+  if (names) assertKnownOptions(options, STREAM_OPTIONS, 'new Stream()');
+  const max = options.maxBufferSize ?? MAX_BUFFER_SIZE;
+  if (!Number.isSafeInteger(max) || max <= 0) {
+    throw new RangeError(`maxBufferSize must be a positive integer, got ${max}`);
+  }
+  return max;
 }
