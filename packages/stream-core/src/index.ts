@@ -16,14 +16,7 @@
  */
 
 export { BufferedStream } from './buffered-stream.js';
-export {
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_BATCH_TIMEOUT,
-  DEFAULT_BUFFER_SIZE,
-  DEFAULT_COMPRESSION_LEVEL,
-  MAX_BUFFER_SIZE,
-  STREAM_CHUNK_SIZE,
-} from './constants.js';
+export { DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE } from './constants.js';
 export type { ByteStream, NodeBackedStream, ReadExactlyOptions, Selectable } from './contract.js';
 export {
   AuthenticationError,
