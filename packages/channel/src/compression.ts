@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import { CompressionError } from '@sluice/stream-core';
 import { DEFAULT_COMPRESSION_LEVEL } from './constants.js';
 import { Limiter } from './limiter.js';
+import { zstdFramesProblem } from './zstd-frames.js';
 
 /** The compression algorithms of the wire format. */
 export type CompressionAlgorithm = 'deflate' | 'brotli' | 'zstd';
@@ -223,6 +224,10 @@ export function decompressSoon(
   maxOutputLength: number,
 ): Uint8Array | Promise<Uint8Array> {
   const call = calls[algorithm];
+  if (algorithm === 'zstd') {
+    const problem = zstdFramesProblem(data);
+    if (problem) throw new CompressionError(`zstd decompression failed: ${problem}`);
+  }
   // zlib cannot produce a Buffer beyond buffer.constants.MAX_LENGTH anyway.
   const cap = Math.max(1, Math.min(maxOutputLength, MAX_OUTPUT));
   const small =

@@ -113,14 +113,17 @@ describe('DockerFrameDecoder: protocol rules', () => {
   });
 
   it('rejects a frame over maxFrameSize before allocating anything', () => {
+    // The inputs are made before the spy: Buffer.concat allocates with allocUnsafe on some
+    // Node versions (24.11), and only the decoder's allocations count here.
+    const header = Buffer.from([1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+    const tooLarge = frame(1, 'hello');
+    const small = new DockerFrameDecoder(() => {}, { maxFrameSize: 4 });
     const spy = vi.spyOn(Buffer, 'allocUnsafe');
     try {
-      const header = Buffer.from([1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
       const { error } = decode([header]);
       expect(error).toBeInstanceOf(BufferOverflowError);
       expect(error).toMatchObject({ limit: 64 * 1024 * 1024, size: 0xffffffff });
-      const small = new DockerFrameDecoder(() => {}, { maxFrameSize: 4 });
-      expect(() => small.push(frame(1, 'hello'))).toThrow(BufferOverflowError);
+      expect(() => small.push(tooLarge)).toThrow(BufferOverflowError);
       expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
