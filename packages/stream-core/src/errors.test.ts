@@ -73,6 +73,8 @@ describe('the error family', () => {
     expect([overflow.limit, overflow.size]).toEqual([10, 11]);
     expect(new TimeoutError('slow', { timeoutMs: 5 }).timeoutMs).toBe(5);
     expect(new ProtocolError('bad', { offset: 42 }).offset).toBe(42);
+    expect(new ConnectionLostError('cut', { offset: 7 }).offset).toBe(7);
+    expect(new ConnectionLostError('gone').offset).toBeUndefined();
   });
 
   it('instanceof works across two installed copies', async () => {

@@ -2,6 +2,8 @@
 // each with a stable `code` and `name`. `instanceof` works across two installed copies of
 // this package: classes are recognised by a lineage of codes stored on the instance under
 // a global symbol, not by prototype identity.
+// Browser-safe: this module imports nothing and uses no Node global, so a page can load
+// it through the `@sluice/stream-core/errors` subpath (channel's wire entry does).
 
 const kLineage: unique symbol = Symbol.for('@sluice/stream-core/error-lineage') as never;
 
@@ -47,9 +49,21 @@ export class StreamError extends Error {
   }
 }
 
+/** Facts for a lost connection. */
+export interface ConnectionLostErrorOptions extends StreamErrorOptions {
+  /** Byte offset in the input where it ended (inside a frame, say). */
+  offset?: number;
+}
+
 /** The peer went away, or the stream ended before the expected bytes arrived. */
 export class ConnectionLostError extends StreamError {
   static override readonly code: string = 'ERR_SLUICE_CONNECTION_LOST';
+  /** Byte offset in the input where it ended, when known. */
+  readonly offset: number | undefined;
+  constructor(message: string, options?: ConnectionLostErrorOptions) {
+    super(message, options);
+    this.offset = options?.offset;
+  }
 }
 
 /** An operation on a stream that has been closed ("stream has been closed"). */

@@ -25,6 +25,7 @@ export {
   CompressionError,
   ConnectError,
   ConnectionLostError,
+  type ConnectionLostErrorOptions,
   DaemonError,
   EncryptionError,
   type EncryptionErrorOptions,
