@@ -1,5 +1,5 @@
 // The batch payload (FLAG_BATCH): messages back to back, each as [length u32 BE][bytes].
-import { WireProtocolError } from './errors.js';
+import { ProtocolError } from './errors.js';
 import { type Allocate, allocateZeroed } from './header.js';
 
 /** Largest message one batch entry can hold (its u32 length). */
@@ -10,11 +10,10 @@ export const MAX_BATCH_ENTRY = 0xffff_ffff;
  */
 export const MAX_BATCH_MESSAGES = 65_536;
 
-/** Makes the error for a malformed batch (stream-core's `ProtocolError` on Node). */
+/** Makes the error for a malformed batch. Default: stream-core's `ProtocolError`. */
 export type BatchErrorFactory = (message: string, offset: number) => Error;
 
-const wireError: BatchErrorFactory = (message, offset) =>
-  new WireProtocolError(message, { offset });
+const wireError: BatchErrorFactory = (message, offset) => new ProtocolError(message, { offset });
 
 /** Bytes of the batch payload holding `messages`. */
 export function batchBytes(messages: readonly Uint8Array[]): number {

@@ -20,7 +20,7 @@ import {
   MESSAGE_FLAGS,
   WIRE_VERSION,
 } from './constants.js';
-import { WireOverflowError, WireProtocolError, WireTruncatedError } from './errors.js';
+import { BufferOverflowError, ConnectionLostError, ProtocolError } from './errors.js';
 import { type Allocate, allocateZeroed, headerSizeOf } from './header.js';
 
 /** A whole message as framed: its message flags and its (still layered) payload. */
@@ -218,15 +218,15 @@ export class FrameDecoder {
     this.#failure ??= error;
   }
 
-  // The three kinds of failure; overridden on Node to throw stream-core's own classes.
+  // The three kinds of failure (overridden on Node for messages of its own).
   protected protocolError(message: string, offset: number): Error {
-    return new WireProtocolError(message, { offset });
+    return new ProtocolError(message, { offset });
   }
   protected overflowError(message: string, limit: number, size: number): Error {
-    return new WireOverflowError(message, { limit, size });
+    return new BufferOverflowError(message, { limit, size });
   }
   protected truncatedError(message: string, offset: number): Error {
-    return new WireTruncatedError(message, { offset });
+    return new ConnectionLostError(message, { offset });
   }
 
   #takePayload(chunk: Uint8Array, i: number): number {

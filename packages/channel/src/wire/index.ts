@@ -4,7 +4,9 @@
  * It frames message payloads and decodes frames, pushed in chunks of any size, back into
  * whole messages (continuation frames joined, caps checked before anything is allocated).
  * Batches (`decodeBatch`, `encodeBatchAfter`) are here too; compression and encryption are
- * the layers above, and their flag bits are here.
+ * the layers above, and their flag bits are here. Failures are stream-core's own error
+ * classes (`ProtocolError`, `BufferOverflowError`, `ConnectionLostError`), re-exported here
+ * from its browser-safe `@sluice/stream-core/errors`.
  *
  * @example
  * ```ts
@@ -53,7 +55,19 @@ export {
   TOTAL_SIZE_BYTES,
   WIRE_VERSION,
 } from './constants.js';
-export { WireOverflowError, WireProtocolError, WireTruncatedError } from './errors.js';
+export {
+  BufferOverflowError,
+  type BufferOverflowErrorOptions,
+  ConnectionLostError,
+  type ConnectionLostErrorOptions,
+  ProtocolError,
+  type ProtocolErrorOptions,
+  StreamError,
+  type StreamErrorOptions,
+  WireOverflowError,
+  WireProtocolError,
+  WireTruncatedError,
+} from './errors.js';
 export {
   type ControlHandler,
   FrameDecoder,
