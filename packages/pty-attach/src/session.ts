@@ -221,11 +221,6 @@ export class Session {
     this.#stop?.();
   }
 
-  /** The last size asked for with `resize()`, if any. */
-  get requestedSize(): TerminalSize | undefined {
-    return this.#size;
-  }
-
   /**
    * Runs the copying over `connection` with the terminal raw and resizes wired; resolves with
    * whether the session detached (and the last short output chunk, for exec's exit code).
