@@ -2,7 +2,7 @@
 // sockets get a connection per request. A connection that is slow to open (ssh://: a login
 // and a remote `docker system dial-stdio`, ~0.5 s) is kept for the next request, and closed
 // after `SLOW_IDLE_MS` without one: it cannot be unref'd, so that bounds how long it keeps
-// the caller's process alive. node:http is loaded only when an engine is resolved.
+// the caller's process alive. node:http is loaded only when `engine.docker` is made.
 import type { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EngineConnector } from './connector.js';
@@ -12,8 +12,8 @@ import { toDuplex } from './duplex.js';
 export const SLOW_IDLE_MS = 1000;
 
 /** An agent whose every connection comes from `connector.connect()`. */
-export async function agentFor(connector: EngineConnector): Promise<Agent> {
-  const http = await import('node:http');
+export function agentFor(connector: EngineConnector): Agent {
+  const http = process.getBuiltinModule('node:http');
   class ConnectAgent extends http.Agent {
     override createConnection(
       _options: unknown,

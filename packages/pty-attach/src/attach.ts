@@ -2,8 +2,8 @@
 // running, and stay until it exits or the user detaches. As the CLI: attach before start,
 // the wait registered before start, start only if not running (attach-session.ts).
 import { assertKnownOptions } from '@sluice/stream-core';
-import type Docker from 'dockerode';
-import { SESSION_OPTION_KEYS } from './check-options.js';
+import { assertEngine, SESSION_OPTION_KEYS } from './check-options.js';
+import type { DockerOrEngine } from './engine.js';
 import { Session, type SessionOptions, type Session as SessionType } from './session.js';
 
 /** Options of `attach`. */
@@ -32,19 +32,20 @@ export interface AttachHooks {
  *
  * @example
  * ```ts
- * const { exitCode, detached } = await attach(docker, id).result;
+ * const { exitCode, detached } = await attach(engine, id).result;
  * ```
  */
 export function attach(
-  docker: Docker,
+  engine: DockerOrEngine,
   container: string,
   options: AttachOptions = {},
 ): SessionType {
+  assertEngine(engine, 'attach()');
   assertKnownOptions(options, ATTACH_OPTION_KEYS, 'attach()');
   return new Session(
     // The implementation loads with the first session, not with the package.
     async (session) =>
-      (await import('./attach-session.js')).attachInSession(session, docker, container, options),
+      (await import('./attach-session.js')).attachInSession(session, engine, container, options),
     options.signal,
   );
 }

@@ -16,3 +16,12 @@ export const SESSION_OPTION_KEYS: readonly string[] = [
   'signal',
   'timeouts',
 ];
+
+/** Refuses what cannot be an engine (an `Engine` or a dockerode instance), naming `where`. */
+export function assertEngine(engine: unknown, where: string): void {
+  if ((typeof engine !== 'object' && typeof engine !== 'function') || engine === null) {
+    throw new TypeError(
+      `${where}: the engine must be an Engine from resolveEngine() or a dockerode instance, not ${engine === null ? 'null' : typeof engine}`,
+    );
+  }
+}

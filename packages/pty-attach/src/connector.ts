@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { ByteStream } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 import { type EngineEndpoint, formatEndpoint } from './endpoint.js';
+import type { DockerOrEngine, Engine } from './engine.js';
 import { toEngineFailure } from './engine-errors.js';
 import type { SshEngineOptions } from './ssh-dial.js';
 
@@ -42,9 +43,9 @@ export async function netTargetOf(engine: EngineConnector): Promise<NetTarget | 
 
 const registry = new WeakMap<object, EngineConnector>();
 
-/** Makes `docker`'s sessions use `connector` (engines from `resolveEngine`). @internal */
-export function registerConnector(docker: Docker, connector: EngineConnector): void {
-  registry.set(docker, connector);
+/** Makes the sessions of `target` (an engine, its dockerode) use `connector`. @internal */
+export function registerConnector(target: object, connector: EngineConnector): void {
+  registry.set(target, connector);
 }
 
 interface ModemSettings {
@@ -63,10 +64,42 @@ interface ModemSettings {
   sshOptions?: Record<string, unknown>;
 }
 
-/** The connector for `docker`: its engine's, or one read from its modem settings. */
-export function connectorOf(docker: Docker): EngineConnector {
-  const known = registry.get(docker);
+/**
+ * The connector for `target`: an engine's from `resolveEngine` (or its dockerode), one of
+ * the caller's own `Engine`, or one read from a caller's dockerode modem settings. Kept per
+ * target, so its requests share kept-alive connections.
+ */
+export function connectorOf(target: DockerOrEngine): EngineConnector {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) {
+    throw new TypeError(
+      `the engine must be an Engine from resolveEngine() or a dockerode instance, not ${target === null ? 'null' : typeof target}`,
+    );
+  }
+  const known = registry.get(target);
   if (known) return known;
+  const made = isEngine(target) ? engineConnector(target) : modemConnector(target);
+  registry.set(target, made);
+  return made;
+}
+
+function isEngine(target: DockerOrEngine): target is Engine {
+  return typeof (target as Partial<Engine>).connect === 'function' && !('modem' in target);
+}
+
+// An `Engine` the caller implemented: its own connect(), nothing else known.
+function engineConnector(engine: Engine): EngineConnector {
+  return {
+    address: String(engine.address),
+    netTarget: undefined,
+    reuse: true,
+    connect: () => engine.connect(),
+    prefix: '',
+    headers: {},
+    timeoutMs: undefined,
+  };
+}
+
+function modemConnector(docker: Docker): EngineConnector {
   const modem = (docker as { modem?: ModemSettings }).modem ?? {};
   const prefix = joinPrefix(modem.pathPrefix, modem.version);
   const base = {
@@ -211,6 +244,11 @@ export async function connectNet(
   });
 }
 
+// The last TLS session of each engine's settings (the same CA, client certificate and key:
+// never another identity's), offered on the next connection so that it resumes instead of
+// a full handshake — every session opens two connections of its own (attach, wait).
+const tlsSessions = new WeakMap<object, Buffer>();
+
 async function connectTls(
   host: string,
   port: number,
@@ -231,7 +269,9 @@ async function connectTls(
       ...(settings.key ? { key: settings.key } : {}),
       rejectUnauthorized: settings.verify,
       ...(net.isIP(host) ? {} : { servername: host }),
+      ...(tlsSessions.has(settings) ? { session: tlsSessions.get(settings) } : {}),
     });
+    socket.on('session', (session: Buffer) => tlsSessions.set(settings, session));
     const onError = (error: NodeJS.ErrnoException): void => {
       socket.destroy();
       const code = error.code ?? '';

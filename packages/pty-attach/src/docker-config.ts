@@ -2,7 +2,6 @@
 // `~/.docker`), its `config.json` `currentContext`, and the context store:
 // `contexts/meta/<sha256 of the name>/meta.json` with the endpoint, and
 // `contexts/tls/<sha256>/docker/{ca,cert,key}.pem` with its TLS material.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +54,8 @@ export async function currentContext(env: NodeJS.ProcessEnv): Promise<string | u
 /** The named context's Docker endpoint; a context the store does not have is an error. */
 export async function readContext(name: string, env: NodeJS.ProcessEnv): Promise<ContextEndpoint> {
   const dir = dockerConfigDir(env);
+  // node:crypto only here: most users name no context, and it costs start-up.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const id = createHash('sha256').update(name).digest('hex');
   const path = join(dir, 'contexts', 'meta', id, 'meta.json');
   const meta = (await readJson(path, `the meta.json of Docker context "${name}"`)) as

@@ -1,5 +1,7 @@
-// dockerode is a peer dependency: the caller brings it (and its instance). Loaded only by
-// `resolveEngine`, with a clear error when it is missing or older than this package needs.
+// dockerode is an optional peer dependency: the caller brings it (and its instance) when it
+// wants dockerode's API. Loaded only when `engine.docker` is first read (a synchronous
+// require: dockerode is CommonJS), with a clear error when it is missing or too old.
+import { createRequire } from 'node:module';
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 
@@ -7,30 +9,29 @@ import type Docker from 'dockerode';
 export const MIN_DOCKERODE_MAJOR = 4;
 
 /** The dockerode constructor, or a `StreamError` saying how to install it. */
-export async function loadDockerode(): Promise<typeof Docker> {
-  let mod: { default: typeof Docker };
+export function requireDockerode(): typeof Docker {
+  const require = createRequire(import.meta.url);
+  let Dockerode: unknown;
   try {
-    mod = (await import('dockerode')) as { default: typeof Docker };
+    Dockerode = require('dockerode');
   } catch (error) {
     throw new StreamError(
-      `@sluice/pty-attach needs dockerode (a peer dependency): npm install dockerode@>=${MIN_DOCKERODE_MAJOR}`,
+      `@sluice/pty-attach needs dockerode (a peer dependency) for engine.docker: npm install dockerode@>=${MIN_DOCKERODE_MAJOR}`,
       { cause: error },
     );
   }
-  const { createRequire } = await import('node:module');
   let version = '';
   try {
-    const require = createRequire(import.meta.url);
     version = (require('dockerode/package.json') as { version?: string }).version ?? '';
   } catch {
     // No readable package.json: trust the module that loaded.
   }
   const problem = dockerodeVersionProblem(version);
   if (problem) throw new StreamError(problem);
-  if (typeof mod.default !== 'function') {
+  if (typeof Dockerode !== 'function') {
     throw new StreamError('@sluice/pty-attach: the installed dockerode exports no constructor');
   }
-  return mod.default;
+  return Dockerode as typeof Docker;
 }
 
 /** Why dockerode `version` will not do, or undefined when it will (or is unknown). */

@@ -1,11 +1,11 @@
 // Small facts about the engine's replies and address shared by the requests this package
 // sends itself.
-import type Docker from 'dockerode';
 import { connectorOf } from './connector.js';
+import type { DockerOrEngine } from './engine.js';
 
 /** The engine's address as the Docker CLI writes it, for messages. */
-export function engineAddress(docker: Docker): string {
-  return connectorOf(docker).address;
+export function engineAddress(target: DockerOrEngine): string {
+  return connectorOf(target).address;
 }
 
 /** The engine's `{"message": …}` text, or the body as it came. */

@@ -7,7 +7,7 @@ import {
   joinPrefix,
   registerConnector,
 } from './connector.js';
-import { loadDockerode } from './dockerode.js';
+import { requireDockerode } from './dockerode.js';
 import {
   DEFAULT_DOCKER_HOST,
   type EngineEndpoint,
@@ -114,7 +114,6 @@ export async function resolveEngineNow(options: ResolveEngineOptions): Promise<E
     );
   }
   const env = options.env ?? process.env;
-  const Dockerode = await loadDockerode();
   const clientTimeout = Number(env.DOCKER_CLIENT_TIMEOUT);
   const timeoutMs =
     options.timeoutMs ??
@@ -146,17 +145,34 @@ export async function resolveEngineNow(options: ResolveEngineOptions): Promise<E
       timeoutMs,
     };
   }
-  // dockerode goes through the same connect(): an agent that opens each connection with it.
-  const agent = await agentFor(connector);
+  // Registered before anything reads it: sessions given this engine use the connector.
+  let docker: Docker | undefined;
+  const engine: Engine = {
+    address: connector.address,
+    source,
+    connect: connector.connect,
+    // Made on first read: dockerode costs a few hundred modules that sessions do not need.
+    get docker(): Docker {
+      docker ??= makeDockerode(connector);
+      return docker;
+    },
+  };
+  registerConnector(engine, connector);
+  return engine;
+}
+
+// dockerode over the same connect(): an agent that opens each connection with it.
+function makeDockerode(connector: EngineConnector): Docker {
+  const Dockerode = requireDockerode();
   const docker = new Dockerode({
     host: 'docker',
     port: 80,
     protocol: 'http',
-    agent,
+    agent: agentFor(connector),
     // docker-modem drops its pathPrefix for absolute paths; its version goes first in each.
     ...(connector.prefix ? { version: connector.prefix.slice(1) } : {}),
-    ...(timeoutMs ? { timeout: timeoutMs } : {}),
+    ...(connector.timeoutMs ? { timeout: connector.timeoutMs } : {}),
   } as Docker.DockerOptions);
   registerConnector(docker, connector);
-  return { docker, address: connector.address, source, connect: connector.connect };
+  return docker;
 }

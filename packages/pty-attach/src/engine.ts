@@ -1,6 +1,7 @@
-// `resolveEngine`: the engine the Docker CLI would talk to, resolved once as the CLI does,
-// with a dockerode instance whose own calls and this package's hijacked sessions reach it
-// over the same connection (engine-resolve.ts, loaded on first use).
+// `resolveEngine`: the engine the Docker CLI would talk to, resolved once as the CLI does
+// (engine-resolve.ts, loaded on first use). Sessions take the `Engine` itself and reach it
+// with this package's own requests; `engine.docker`, a dockerode instance over the same
+// connections, is made (and dockerode loaded) only when it is first read.
 import type { Duplex } from 'node:stream';
 import type { ByteStream } from '@sluice/stream-core';
 import type Docker from 'dockerode';
@@ -29,9 +30,13 @@ export interface ResolveEngineOptions {
   ssh?: SshEngineOptions;
 }
 
-/** An engine to talk to. */
+/** An engine to talk to: what `run`, `attach`, `exec` and `startExec` take. */
 export interface Engine {
-  /** A dockerode instance whose calls AND this package's sessions reach this engine. */
+  /**
+   * A dockerode instance whose calls reach this engine over the same connections, made on
+   * first read: dockerode (a peer dependency) is loaded then, and a missing or too old one
+   * is a `StreamError` saying what to install. Sessions work without it.
+   */
   readonly docker: Docker;
   /** The engine's address, e.g. `unix:///var/run/docker.sock`, for messages. */
   readonly address: string;
@@ -41,17 +46,20 @@ export interface Engine {
   connect(): Promise<Duplex | ByteStream>;
 }
 
+/** What a session runs against: an `Engine` (from `resolveEngine`, or the caller's own) or a dockerode instance. */
+export type DockerOrEngine = Engine | Docker;
+
 /**
  * Resolves the engine as the Docker CLI does: `host` option or `DOCKER_HOST` (with
  * `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`), then `context` option or `DOCKER_CONTEXT`, then
  * the current context of the CLI's config (`$DOCKER_CONFIG`, default `~/.docker`), then
  * `unix:///var/run/docker.sock`. A named context that does not exist is a `ConnectError`
- * naming it. Nothing is connected yet.
+ * naming it. Nothing is connected yet, and dockerode is not loaded.
  *
  * @example
  * ```ts
  * const engine = await resolveEngine(); // DOCKER_HOST=ssh://me@box works too
- * await attach(engine.docker, 'my-container').result;
+ * await attach(engine, 'my-container').result; // dockerode is not loaded for this
  * ```
  */
 export async function resolveEngine(options: ResolveEngineOptions = {}): Promise<Engine> {

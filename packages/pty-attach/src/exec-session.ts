@@ -5,8 +5,9 @@ import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 import { connectorOf } from './connector.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
-import { expectObject, toEngineFailure } from './engine-errors.js';
-import { engineAddress } from './engine-http.js';
+import type { DockerOrEngine } from './engine.js';
+import { createExec, inspectExec, resizeExec } from './engine-api.js';
+import { clientOf, type EngineClient } from './engine-client.js';
 import type { ExecOptions } from './exec.js';
 import { startFailureExitCode } from './exit-code.js';
 import { hijack } from './hijack.js';
@@ -20,7 +21,7 @@ const settled = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, 
 /** Creates the exec of `command` in `container` and runs it as `session`. @internal */
 export async function createAndRunExec(
   session: Session,
-  docker: Docker,
+  target: DockerOrEngine,
   container: string,
   command: string[],
   options: ExecOptions,
@@ -30,39 +31,34 @@ export async function createAndRunExec(
   const interactive = options.interactive ?? options.stdin !== null;
   const stdin = options.stdin === undefined ? process.stdin : options.stdin;
   const tty = options.tty ?? (isTTYStream(stdin) && isTTYStream(options.stdout ?? process.stdout));
-  const address = engineAddress(docker);
-  const created = await session.guard(
-    docker
-      .getContainer(container)
-      .exec({
-        Cmd: command,
-        AttachStdin: interactive && stdin !== null,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: tty,
-        ...(options.env ? { Env: options.env } : {}),
-        ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
-        ...(options.user ? { User: options.user } : {}),
-        ...(options.privileged ? { Privileged: true } : {}),
-        ...(options.detachKeys !== undefined ? { DetachKeys: options.detachKeys } : {}),
-      })
-      .catch((error: unknown) => {
-        throw toEngineFailure(error, address, `exec in container ${container}`);
-      }),
+  const client = clientOf(connectorOf(target));
+  const id = await session.guard(
+    createExec(client, container, {
+      Cmd: command,
+      AttachStdin: interactive && stdin !== null,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: tty,
+      ...(options.env ? { Env: options.env } : {}),
+      ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+      ...(options.user ? { User: options.user } : {}),
+      ...(options.privileged ? { Privileged: true } : {}),
+      ...(options.detachKeys !== undefined ? { DetachKeys: options.detachKeys } : {}),
+    }),
   );
-  return runExec(session, docker, created.id, { ...options, interactive }, options.killOnClose);
+  return runExec(session, target, id, { ...options, interactive }, options.killOnClose);
 }
 
 /** Runs an existing exec as `session`. @internal */
 export async function runExec(
   session: Session,
-  docker: Docker,
+  target: DockerOrEngine,
   execId: string,
   options: SessionOptions,
   killOnClose?: boolean | NodeJS.Signals,
 ): Promise<SessionResult> {
-  const handle = docker.getExec(execId);
-  const engine = connectorOf(docker);
+  const engine = connectorOf(target);
+  const client = clientOf(engine);
   const address = engine.address;
   const timeouts = resolveTimeouts(options.timeouts, engine.timeoutMs);
   const what = `inspect exec ${execId}`;
@@ -70,12 +66,7 @@ export async function runExec(
     const inspecting = new AbortController();
     return session.guard(
       bounded(
-        handle.inspect({ abortSignal: inspecting.signal } as Docker.ExecInspectOptions).then(
-          (info) => expectObject<Docker.ExecInspectInfo>(info, what),
-          (error: unknown) => {
-            throw toEngineFailure(error, address, what);
-          },
-        ),
+        inspectExec(client, execId, { signal: inspecting.signal }),
         timeouts.inspectMs,
         `${what} at ${address}`,
         () => inspecting.abort(),
@@ -90,7 +81,7 @@ export async function runExec(
   // it all, so none of it can reach the process's stdin.
   const connection = await session.guard(
     hijack(
-      docker,
+      target,
       {
         path: `/exec/${encodeURIComponent(execId)}/start`,
         body: { Detach: false, Tty: tty },
@@ -119,7 +110,7 @@ export async function runExec(
     io,
     connection,
     tty,
-    (s) => handle.resize({ h: s.rows, w: s.cols }),
+    (s) => resizeExec(client, execId, s),
     {
       ...(options.size ? { initialSize: options.size } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
@@ -129,7 +120,8 @@ export async function runExec(
   if (detached) {
     if (session.aborted && killOnClose) {
       await killProcess(
-        handle,
+        client,
+        execId,
         engine.address,
         killOnClose === true ? 'SIGKILL' : killOnClose,
         options,
@@ -153,7 +145,8 @@ export async function runExec(
 // The Engine API has no way to stop an exec: its process is signalled by its host pid, which
 // only means something on the engine's own machine.
 async function killProcess(
-  handle: Docker.Exec,
+  client: EngineClient,
+  execId: string,
   address: string,
   signal: NodeJS.Signals,
   options: SessionOptions,
@@ -163,7 +156,7 @@ async function killProcess(
     return;
   }
   try {
-    const info = await handle.inspect();
+    const info = await inspectExec(client, execId);
     if (info.Running && info.Pid > 0) process.kill(info.Pid, signal);
   } catch (error) {
     options.onWarning?.(`could not kill the exec's process: ${(error as Error).message}`);

@@ -2,8 +2,8 @@
 // command in a running container over one hijacked connection, with separate stdout and
 // stderr when there is no TTY, and the exit code from ExecInspect (exec-session.ts).
 import { assertKnownOptions } from '@sluice/stream-core';
-import type Docker from 'dockerode';
-import { SESSION_OPTION_KEYS } from './check-options.js';
+import { assertEngine, SESSION_OPTION_KEYS } from './check-options.js';
+import type { DockerOrEngine } from './engine.js';
 import { Session, type SessionOptions } from './session.js';
 
 /** Options of `exec`. */
@@ -32,15 +32,16 @@ export interface ExecOptions extends SessionOptions {
  *
  * @example
  * ```ts
- * const { exitCode } = await exec(docker, id, ['sh', '-c', 'exit 7'], { stdin: null }).result;
+ * const { exitCode } = await exec(engine, id, ['sh', '-c', 'exit 7'], { stdin: null }).result;
  * ```
  */
 export function exec(
-  docker: Docker,
+  engine: DockerOrEngine,
   container: string,
   command: string[],
   options: ExecOptions = {},
 ): Session {
+  assertEngine(engine, 'exec()');
   assertKnownOptions(
     options,
     [...SESSION_OPTION_KEYS, 'tty', 'env', 'workingDir', 'user', 'privileged', 'killOnClose'],
@@ -58,7 +59,7 @@ export function exec(
     async (session) =>
       (await import('./exec-session.js')).createAndRunExec(
         session,
-        docker,
+        engine,
         container,
         command,
         options,
@@ -68,11 +69,16 @@ export function exec(
 }
 
 /** Attaches to an exec created beforehand (e.g. with dockerode's `container.exec`). */
-export function startExec(docker: Docker, execId: string, options: SessionOptions = {}): Session {
+export function startExec(
+  engine: DockerOrEngine,
+  execId: string,
+  options: SessionOptions = {},
+): Session {
+  assertEngine(engine, 'startExec()');
   assertKnownOptions(options, SESSION_OPTION_KEYS, 'startExec()');
   return new Session(
     async (session) =>
-      (await import('./exec-session.js')).runExec(session, docker, execId, options),
+      (await import('./exec-session.js')).runExec(session, engine, execId, options),
     options.signal,
   );
 }

@@ -1,7 +1,8 @@
 // One hijacked connection per session: POST with `Upgrade: tcp`, expect 101; bytes that came
 // with the 101 belong to the stream. Any other answer is the CLI's "unable to upgrade to tcp".
-import type Docker from 'dockerode';
+
 import { connectorOf } from './connector.js';
+import type { DockerOrEngine } from './engine.js';
 import { type EngineRequest, requestText } from './request-text.js';
 import { type Hijacked, upgrade } from './upgrade.js';
 
@@ -13,11 +14,11 @@ export interface HijackOptions {
 
 /** Sends `request` with the upgrade headers and resolves with the hijacked connection. */
 export function hijack(
-  docker: Docker,
+  target: DockerOrEngine,
   request: Omit<EngineRequest, 'upgrade' | 'method'>,
   options: HijackOptions = {},
 ): Promise<Hijacked> {
-  const engine = connectorOf(docker);
+  const engine = connectorOf(target);
   const text = requestText(
     { ...request, method: 'POST', upgrade: true },
     engine.prefix,

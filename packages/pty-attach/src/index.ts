@@ -5,12 +5,11 @@
  *
  * @example
  * ```ts
- * import Docker from 'dockerode';
- * import { attach, exec } from '@sluice/pty-attach';
+ * import { attach, exec, resolveEngine } from '@sluice/pty-attach';
  *
- * const docker = new Docker();
- * const { exitCode, detached } = await attach(docker, 'my-container').result;
- * const shell = exec(docker, 'my-container', ['sh']);
+ * const engine = await resolveEngine(); // as the Docker CLI finds it; a dockerode instance works too
+ * const { exitCode, detached } = await attach(engine, 'my-container').result;
+ * const shell = exec(engine, 'my-container', ['sh']);
  * process.exitCode = (await shell.result).exitCode;
  * ```
  * @packageDocumentation
@@ -30,7 +29,12 @@ export {
 export { type AttachOptions, attach } from './attach.js';
 export { DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.js';
 export { DetachMatcher, type MatchResult } from './detach-matcher.js';
-export { type Engine, type ResolveEngineOptions, resolveEngine } from './engine.js';
+export {
+  type DockerOrEngine,
+  type Engine,
+  type ResolveEngineOptions,
+  resolveEngine,
+} from './engine.js';
 export { DetachKeysError, EngineError, NotATerminalError, UpgradeError } from './errors.js';
 export { type ExecOptions, exec, startExec } from './exec.js';
 export { startFailureExitCode } from './exit-code.js';

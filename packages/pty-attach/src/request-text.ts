@@ -4,7 +4,7 @@
 
 /** One request to the engine. */
 export interface EngineRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path with its query, without the prefix. */
   path: string;
   /** JSON body; omitted means no body bytes at all (`Content-Length: 0`). */

@@ -4,6 +4,9 @@
 import { assertKnownOptions, StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 import { ATTACH_OPTION_KEYS, type AttachOptions } from './attach.js';
+import { assertEngine } from './check-options.js';
+import { connectorOf } from './connector.js';
+import type { DockerOrEngine } from './engine.js';
 import { Session, type SessionResult } from './session.js';
 
 /** Options of `run`. */
@@ -23,23 +26,27 @@ export interface RunSession extends Session {
 }
 
 /**
- * Creates a container from `create` and runs it attached, as `docker run -it [--rm]`.
+ * Creates a container from `create` and runs it attached, as `docker run -it [--rm]`, on
+ * `engine` (from `resolveEngine`, or a dockerode instance).
  *
  * @example
  * ```ts
- * const session = run(docker, { Image: 'busybox', Cmd: ['sh'], Tty: true, OpenStdin: true },
+ * const engine = await resolveEngine();
+ * const session = run(engine, { Image: 'busybox', Cmd: ['sh'], Tty: true, OpenStdin: true },
  *   { remove: true });
  * const { exitCode } = await session.result;
  * ```
  */
 export function run(
-  docker: Docker,
+  engine: DockerOrEngine,
   create: Docker.ContainerCreateOptions,
   options: RunOptions = {},
 ): RunSession {
+  assertEngine(engine, 'run()');
   assertKnownOptions(options, [...ATTACH_OPTION_KEYS, 'remove'], 'run()');
+  const connector = connectorOf(engine);
   if (typeof create !== 'object' || create === null) {
-    throw new TypeError('run(docker, create): create must be the container create options');
+    throw new TypeError('run(engine, create): create must be the container create options');
   }
   let setId!: (id: string) => void;
   let failId!: (error: unknown) => void;
@@ -52,48 +59,60 @@ export function run(
   const remove = options.remove === true;
 
   const session = new Session(async (s): Promise<SessionResult> => {
-    // The implementation loads with the first session, not with the package.
-    const [{ attachInSession }, { expectObject, toEngineFailure }, { engineAddress }] =
-      await Promise.all([
-        import('./attach-session.js'),
-        import('./engine-errors.js'),
-        import('./engine-http.js'),
-      ]);
-    const address = engineAddress(docker);
+    // The implementation loads with the first session, not with the package; the session's
+    // own modules load while the engine creates the container.
+    const [api, { clientOf }] = await Promise.all([
+      import('./engine-api.js'),
+      import('./engine-client.js'),
+    ]);
+    const client = clientOf(connector);
     const spec: Docker.ContainerCreateOptions = remove
       ? { ...create, HostConfig: { ...create.HostConfig, AutoRemove: true } }
       : create;
     let id: string | undefined;
     const removeIt = async (): Promise<void> => {
       if (id === undefined) return;
-      await docker
-        .getContainer(id)
-        .remove({ force: true })
-        .catch(() => undefined);
+      await api.removeContainer(client, id).catch(() => undefined);
     };
+    const creating = api.createContainer(client, spec, `create a container from ${create.Image}`);
+    // Loaded while the engine creates the container: the attach, and the copying after it.
+    const attachLoaded = import('./attach-session.js');
+    attachLoaded.catch(() => undefined);
+    Promise.all([import('./session-io.js'), import('@sluice/docker-demux')]).catch(() => undefined);
     try {
-      const created = await s.guard(
-        docker.createContainer(spec).catch((error: unknown) => {
-          throw toEngineFailure(error, address, `create a container from ${create.Image}`);
-        }),
+      id = await s.guard(
+        creating,
         // Aborted while the engine was creating it: it must not stay behind.
-        (c) => {
-          if (remove) void c.remove({ force: true }).catch(() => undefined);
+        (made) => {
+          if (remove) void api.removeContainer(client, made).catch(() => undefined);
         },
       );
-      id = expectObject<{ id: string }>(created, 'create a container').id;
       setId(id);
     } catch (error) {
       failId(error);
       throw error;
     }
+    const { attachInSession } = await attachLoaded;
     let leftOver = false;
     try {
-      return await attachInSession(s, docker, id, options, {
-        onStartFailure: () => {
-          leftOver = true;
+      // What an inspect would say of the container just made: no need to ask.
+      return await attachInSession(
+        s,
+        engine,
+        id,
+        options,
+        {
+          onStartFailure: () => {
+            leftOver = true;
+          },
         },
-      });
+        {
+          Id: id,
+          Config: { Tty: spec.Tty === true, OpenStdin: spec.OpenStdin === true },
+          State: { Running: false },
+          HostConfig: { AutoRemove: spec.HostConfig?.AutoRemove === true },
+        },
+      );
     } catch (error) {
       leftOver = true;
       throw error;

@@ -4,9 +4,9 @@
 // (unix, TCP, TLS, SSH alike) and read with the bounded reply parser.
 import type { Duplex } from 'node:stream';
 import { ProtocolError, StreamError, TimeoutError } from '@sluice/stream-core';
-import type Docker from 'dockerode';
 import { connectNet, connectorOf, netTargetOf } from './connector.js';
 import { toDuplex } from './duplex.js';
+import type { DockerOrEngine } from './engine.js';
 import { toEngineFailure } from './engine-errors.js';
 import { engineMessage } from './engine-http.js';
 import { EngineError } from './errors.js';
@@ -28,21 +28,21 @@ export interface WaitOptions {
 
 /** Registers `POST /containers/{id}/wait?condition=…` and resolves once the engine holds it. */
 export async function registerWait(
-  docker: Docker,
+  target: DockerOrEngine,
   id: string,
   condition: 'not-running' | 'next-exit' | 'removed',
   options: WaitOptions = {},
 ): Promise<RegisteredWait> {
-  const engine = connectorOf(docker);
+  const engine = connectorOf(target);
   const what = `wait for container ${id}`;
   const text = requestText(
     { method: 'POST', path: `/containers/${encodeURIComponent(id)}/wait?condition=${condition}` },
     engine.prefix,
     engine.headers,
   );
-  const target = await netTargetOf(engine);
-  const duplex: Duplex = target
-    ? await connectNet(target, engine.address)
+  const net = await netTargetOf(engine);
+  const duplex: Duplex = net
+    ? await connectNet(net, engine.address)
     : toDuplex(await engine.connect());
   const timeoutMs = options.timeoutMs ?? engine.timeoutMs;
   const parser = new ReplyParser();

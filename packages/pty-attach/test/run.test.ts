@@ -1,7 +1,10 @@
 // run(): create, attach, start, wait, and with remove: true no container left behind on any
 // way out (exit, detach then stop, abort, a start failure); close() and an AbortSignal end
 // a session at once.
+import { execFile } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { removeTestContainers, TEST_IMAGE, TEST_LABEL } from '@sluice/test-env';
 import type Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +77,22 @@ for (const { name, engine } of await testEngines()) {
         remove: true,
       });
       expect(await session.result).toEqual({ exitCode: 5, detached: false });
+      expect(stdout.text()).toBe('out\n');
+      expect(stderr.text()).toBe('err\n');
+      expect(await gone(docker, await session.containerId)).toBe(true);
+    });
+
+    it('run(engine) with the Engine itself (no dockerode): exit code, stdout and stderr apart, removed', async () => {
+      const target = engine.available ? engine.value : (undefined as never);
+      const stdout = sink();
+      const stderr = sink();
+      const session = run(target, spec(['sh', '-c', 'echo out; echo err >&2; exit 7']), {
+        stdin: null,
+        stdout,
+        stderr,
+        remove: true,
+      });
+      expect(await session.result).toEqual({ exitCode: 7, detached: false });
       expect(stdout.text()).toBe('out\n');
       expect(stderr.text()).toBe('err\n');
       expect(await gone(docker, await session.containerId)).toBe(true);
@@ -160,3 +179,22 @@ for (const { name, engine } of await testEngines()) {
     });
   });
 }
+
+// A library user's program, with the built package: run(engine) loads no dockerode at all;
+// reading engine.docker is what loads it.
+const local = (await testEngines())[0];
+describe.skipIf(!local?.engine.available)('what run(engine) loads', () => {
+  it('no dockerode until engine.docker is read', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/loads.mjs', import.meta.url));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [fixture, TEST_IMAGE, TEST_LABEL],
+      { env: { ...process.env, ...local?.env } },
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      result: { exitCode: 6, detached: false },
+      before: false,
+      after: true,
+    });
+  });
+});
