@@ -1,17 +1,19 @@
 // The one place the CLI gets its Docker engine: --host / DOCKER_HOST, --context /
 // DOCKER_CONTEXT, resolved as the Docker CLI resolves them (pty-attach's resolveEngine()).
 // Failures to reach it become one line that names the address.
-import type { attach } from '@sluice/pty-attach';
+import type { Engine } from '@sluice/pty-attach';
 import type { GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 
 /** The dockerode instance pty-attach works with. */
-export type Docker = Parameters<typeof attach>[0];
+export type Docker = Engine['docker'];
 
 /** An engine to talk to. */
 export interface EngineHandle {
-  /** A dockerode instance whose calls and hijacks reach the engine. */
-  docker: Docker;
+  /** The engine, for pty-attach's sessions (which do not load dockerode). */
+  engine: Engine;
+  /** A dockerode instance over the same connections, made (and dockerode loaded) on first read. */
+  readonly docker: Docker;
   /** Its address, for messages (e.g. `unix:///var/run/docker.sock`). */
   address: string;
 }
@@ -23,7 +25,13 @@ export async function openEngine(globals: GlobalOptions): Promise<EngineHandle> 
     ...(globals.host === undefined ? {} : { host: globals.host }),
     ...(globals.context === undefined ? {} : { context: globals.context }),
   });
-  return { docker: engine.docker, address: engine.address };
+  return {
+    engine,
+    get docker() {
+      return engine.docker;
+    },
+    address: engine.address,
+  };
 }
 
 const CONNECT_FAILURES = new Set([

@@ -1,5 +1,6 @@
 // The one place `sluice run` meets pty-attach: its run() (create, attach, register the wait,
-// start, wait, and with --rm nothing left behind), or, for -d, create and start.
+// start, wait, and with --rm nothing left behind) on the engine itself, which does not load
+// dockerode; or, for -d, create and start with dockerode.
 import { run } from '@sluice/pty-attach';
 import type { Docker, EngineHandle } from './engine.js';
 import type { Finished } from './session-result.js';
@@ -37,7 +38,7 @@ export async function startRun(
     await container.start();
     return { kind: 'detached-start', id: container.id };
   }
-  const session = run(engine.docker, create, {
+  const session = run(engine.engine, create, {
     remove: options.remove,
     interactive: options.interactive,
     ...(options.interactive ? {} : { stdin: null }),

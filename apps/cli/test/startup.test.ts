@@ -4,8 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dockerEngine, TEST_IMAGE } from '@sluice/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './harness.js';
+
+const engine = await dockerEngine();
 
 const TRACE = fileURLToPath(new URL('./fixtures/trace-loads.mjs', import.meta.url));
 
@@ -19,12 +22,13 @@ describe('what each command loads', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function loads(args: string[], input = ''): Promise<string[]> {
+  async function loads(args: string[], input = '', exitCode?: number): Promise<string[]> {
     const file = join(dir, `trace-${n++}.txt`);
-    await run('sluice', args, {
+    const ran = await run('sluice', args, {
       input,
       env: { NODE_OPTIONS: `--import=${TRACE}`, SLUICE_TRACE_FILE: file },
     });
+    if (exitCode !== undefined) expect(ran.code, ran.stderr).toBe(exitCode);
     return (await readFile(file, 'utf8')).split('\n');
   }
   const uses = (urls: string[], pkg: string): boolean =>
@@ -56,4 +60,17 @@ describe('what each command loads', () => {
     for (const pkg of ['dockerode', 'ssh2']) expect(uses(urls, pkg), pkg).toBe(false);
     expect(urls.some((u) => u.includes('/packages/pty-attach/'))).toBe(false);
   });
+
+  // `run` talks to the engine with pty-attach's own requests: dockerode (and the grpc,
+  // protobufjs, tar-fs and ssh2 it pulls in) is not loaded at all.
+  it.skipIf(!engine.available)(
+    'run --rm IMAGE loads neither dockerode nor ssh2, and still runs the container',
+    async () => {
+      const urls = await loads(['run', '--rm', TEST_IMAGE, 'sh', '-c', 'exit 4'], '', 4);
+      expect(urls.some((u) => u.includes('/packages/pty-attach/'))).toBe(true);
+      for (const pkg of ['dockerode', 'docker-modem', 'ssh2', '@grpc', 'protobufjs', 'tar-fs']) {
+        expect(uses(urls, pkg), pkg).toBe(false);
+      }
+    },
+  );
 });

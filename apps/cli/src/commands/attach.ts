@@ -32,7 +32,7 @@ export async function attachCommand(
       });
     }
     const interactive = flags.stdin && info.Config.OpenStdin === true;
-    const session = attach(engine.docker, info.Id, {
+    const session = attach(engine.engine, info.Id, {
       interactive,
       ...(interactive ? {} : { stdin: null }),
       proxySignals: flags.sigProxy,

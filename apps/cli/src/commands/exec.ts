@@ -46,7 +46,7 @@ export async function exec(
       return 0;
     }
     const interactive = flags.interactive === true;
-    const session = execSession(engine.docker, container, command, {
+    const session = execSession(engine.engine, container, command, {
       tty: flags.tty === true,
       interactive,
       ...(interactive ? {} : { stdin: null }),
