@@ -21,11 +21,11 @@ import {
   HEADER_SIZE,
 } from './constants.js';
 import { FrameDecoder, type RawMessage } from './frame-decoder.js';
-import { nodeAllocate, writeFrameHeader } from './header.js';
+import { nodeAllocate } from './header.js';
 import type { LayerOutput, PayloadLayer } from './layer.js';
 import { toBytes } from './message-bytes.js';
 import type { ControlHandler } from './wire/frame-decoder.js';
-import { encodeFrames, type FramingOptions } from './wire/header.js';
+import { encodeFrames, type FramingOptions, writeFrameHeader } from './wire/header.js';
 
 /** Options shared by the codec and `Channel`. */
 export interface CodecOptions {

@@ -6,7 +6,7 @@ import {
   encodeFrames as wireEncodeFrames,
 } from './wire/header.js';
 
-export { type FramingOptions, headerSizeOf, writeFrameHeader } from './wire/header.js';
+export { type FramingOptions, headerSizeOf } from './wire/header.js';
 
 /** Node's allocator for frames and messages: pooled, not zero-filled (all of it is written). */
 export const nodeAllocate: Allocate = (size) => Buffer.allocUnsafe(size);
