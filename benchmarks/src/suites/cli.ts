@@ -5,7 +5,9 @@
 //    (goal: at most 1.1× the wall time);
 //  - a port forward: BENCH_CLI_MIB (default 1024) MiB piped into `sluice connect` to
 //    `sluice serve --forward` to a TCP sink, against `socat` doing the same (client socat to
-//    a forwarding socat); and the same with `--key-file` (encrypted), recorded beside it.
+//    a forwarding socat); and the same with `--key-file` (encrypted), recorded beside it. The
+//    limit is Node itself with no protocol: `stdin.pipe(socket)` into a Node forwarder that
+//    pipes each connection to the sink, i.e. what any Node program pays for the same bytes.
 // Needs the built CLI (apps/cli/dist), a Docker engine with the test image, and socat.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -98,6 +100,24 @@ async function serveSocat(target: number): Promise<{ child: ChildProcess; port: 
   throw new Error('socat did not start listening');
 }
 
+// The limit's two Node programs: a client (stdin to a socket) and a forwarder (socket to
+// socket), with nothing but pipe() in between.
+const NODE_CLIENT = `const s=require('node:net').connect(+process.argv[1],'127.0.0.1',()=>process.stdin.pipe(s));s.resume();s.on('end',()=>process.exit(0));`;
+const NODE_FORWARDER = `const net=require('node:net');net.createServer({allowHalfOpen:true},(c)=>{const t=net.connect(+process.argv[2],'127.0.0.1');c.pipe(t);t.pipe(c);c.on('error',()=>{});t.on('error',()=>{});}).listen(+process.argv[1],'127.0.0.1',()=>console.log('ready'));`;
+
+/** Starts the Node forwarder on a free port and resolves once it listens. */
+async function serveNode(target: number): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', NODE_FORWARDER, String(port), String(target)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the Node forwarder exited ${code}`)));
+  });
+  return { child, port };
+}
+
 /**
  * A task that pipes BYTES zeros through `client` and checks the sink got them all. Spawned
  * asynchronously: the sink lives in this process and must keep reading meanwhile.
@@ -126,6 +146,7 @@ function forwardCase(keyed: boolean): BenchSuite['cases'][number] {
   let stop: (() => void) | undefined;
   let sluiceUrl = '';
   let socatPort = 0;
+  let nodePort = 0;
   let keyDir = '';
   let last: () => number = () => 0;
   const keyArgs = (): string[] => (keyed ? ['--key-file', join(keyDir, 'k')] : []);
@@ -146,11 +167,14 @@ function forwardCase(keyed: boolean): BenchSuite['cases'][number] {
         ...keyArgs(),
       ]);
       const theirs = await serveSocat(s.port);
+      const plain = await serveNode(s.port);
       sluiceUrl = ours.url;
       socatPort = theirs.port;
+      nodePort = plain.port;
       stop = () => {
         ours.child.kill();
         theirs.child.kill();
+        plain.child.kill();
         s.server.close();
         rmSync(keyDir, { recursive: true, force: true });
       };
@@ -162,6 +186,10 @@ function forwardCase(keyed: boolean): BenchSuite['cases'][number] {
     ),
     peer: transfer(
       () => `socat -u - TCP:127.0.0.1:${socatPort}`,
+      () => last(),
+    ),
+    limit: transfer(
+      () => `${q(process.execPath)} -e ${q(NODE_CLIENT)} ${nodePort}`,
       () => last(),
     ),
   };
