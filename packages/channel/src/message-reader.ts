@@ -24,8 +24,9 @@ const READ_SIZE = 4 * 1024 * 1024;
 
 /** Receives messages from one stream. */
 export class MessageReader {
-  /** The clean end of the stream, as `recv()` reports it (iteration ends quietly on it). */
-  readonly endOfStream: ConnectionLostError = new ConnectionLostError('the stream ended');
+  // Made on first use: an error's stack trace costs more than the rest of a reader, and most
+  // short-lived channels are destroyed without ever reading to the end.
+  #endOfStream: ConnectionLostError | undefined;
   readonly #stream: ByteStream;
   readonly #codec: MessageCodec;
   readonly #decoder: FrameDecoder;
@@ -49,6 +50,12 @@ export class MessageReader {
     this.#codec = codec;
     this.#decoder = decoder;
     this.#hooks = hooks;
+  }
+
+  /** The clean end of the stream, as `recv()` reports it (iteration ends quietly on it). */
+  get endOfStream(): ConnectionLostError {
+    this.#endOfStream ??= new ConnectionLostError('the stream ended');
+    return this.#endOfStream;
   }
 
   /** The read failure (or the end), once there is one; final. */

@@ -152,4 +152,14 @@ describe('CipherState', () => {
       expect(receive.nonce).toBe(0n);
     },
   );
+
+  it("keeps its own copy of the key: changing the caller's bytes later changes nothing", () => {
+    const given = new Uint8Array(key);
+    const state = new CipherState('ChaChaPoly', given);
+    given.fill(0);
+    const record = state.encrypt(ad, text);
+    expect(Buffer.from(new CipherState('ChaChaPoly', key).decrypt(ad, record)).toString()).toBe(
+      'hello, records',
+    );
+  });
 });

@@ -3,6 +3,7 @@
 // to 16 bytes.
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { EncryptionError } from '@sluice/stream-core';
+import { withoutStackTraces } from './quiet.js';
 
 /** The AEAD ciphers of Noise that sluice implements. */
 export type NoiseCipher = 'ChaChaPoly' | 'AESGCM';
@@ -25,9 +26,11 @@ const TWO_32 = 0x1_0000_0000;
 export class CipherState {
   /** The cipher this state encrypts with. */
   readonly cipher: NoiseCipher;
-  // A KeyObject, made once per key: createCipheriv with a plain Buffer key spends more time
-  // checking what kind of key it got than a 64-byte record takes to encrypt.
-  #key: KeyObject;
+  // A KeyObject, made once per key and only when first used: createCipheriv with a plain
+  // Buffer key spends more time checking what kind of key it got than a 64-byte record takes
+  // to encrypt, and most of a handshake's keys are replaced by the next MixKey unused.
+  #raw: Uint8Array | undefined;
+  #object: KeyObject | undefined;
   // The counter as two uint32 halves: cheaper than a bigint per record.
   #low = 0;
   #high = 0;
@@ -39,7 +42,17 @@ export class CipherState {
     if (!(key instanceof Uint8Array) || key.length !== KEY_LENGTH)
       throw new RangeError(`a cipher key must be ${KEY_LENGTH} bytes`);
     this.cipher = cipher;
-    this.#key = createSecretKey(key);
+    this.#raw = new Uint8Array(key);
+  }
+
+  get #key(): KeyObject {
+    if (this.#object === undefined) {
+      const raw = this.#raw as Uint8Array;
+      this.#object = withoutStackTraces(() => createSecretKey(raw));
+      raw.fill(0); // the key lives on in the KeyObject only
+      this.#raw = undefined;
+    }
+    return this.#object;
   }
 
   /** The next nonce this state will use. */
@@ -139,7 +152,8 @@ export class CipherState {
   /** Noise REKEY(): k = the first 32 bytes of ENCRYPT(k, 2^64-1, empty, zeros[32]). The counter stays. */
   rekey(): void {
     const [body] = this.#seal(this.#ivFor(0xffff_ffff, 0xffff_ffff), EMPTY, REKEY_ZEROS);
-    this.#key = createSecretKey(body.subarray(0, KEY_LENGTH));
+    const next = body.subarray(0, KEY_LENGTH);
+    this.#object = withoutStackTraces(() => createSecretKey(next));
   }
 
   #seal(iv: Buffer, ad: Uint8Array, plaintext: Uint8Array): [Buffer, Buffer] {

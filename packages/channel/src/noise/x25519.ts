@@ -1,7 +1,8 @@
 // X25519 through Node's own crypto. Keys travel as raw 32-byte arrays (what Noise puts on the
-// wire); Node wants KeyObjects. Raw keys go in wrapped in the fixed DER prefixes of RFC 8410
-// (a JWK import would need the public `x` beside the private `d`, which a raw private key
-// does not carry) and come out through JWK.
+// wire); Node wants KeyObjects. Raw public keys go in and come out as JWK (`x`: base64url of
+// the raw bytes); raw private keys go in wrapped in the fixed DER prefix of RFC 8410 (a JWK
+// import would need the public `x` beside the private `d`, which a raw private key does not
+// carry).
 import {
   createPrivateKey,
   createPublicKey,
@@ -10,6 +11,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { EncryptionError } from '@sluice/stream-core';
+import { withoutStackTraces } from './quiet.js';
 
 /** Length in bytes of an X25519 public key, private key and shared secret (Noise's DHLEN). */
 export const DH_LENGTH = 32;
@@ -23,7 +25,6 @@ export interface KeyPair {
 }
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 function checkLength(key: Uint8Array, what: string): void {
   if (!(key instanceof Uint8Array))
@@ -35,11 +36,8 @@ function checkLength(key: Uint8Array, what: string): void {
 /** Node's KeyObject for a raw private key. */
 export function privateKeyObject(privateKey: Uint8Array): KeyObject {
   checkLength(privateKey, 'X25519 private key');
-  return createPrivateKey({
-    key: Buffer.concat([PKCS8_PREFIX, privateKey]),
-    format: 'der',
-    type: 'pkcs8',
-  });
+  const key = Buffer.concat([PKCS8_PREFIX, privateKey]);
+  return withoutStackTraces(() => createPrivateKey({ key, format: 'der', type: 'pkcs8' }));
 }
 
 // The peer's public keys, imported once per handshake rather than once per DH (XX uses each
@@ -49,11 +47,12 @@ const importedPublic = new WeakMap<Uint8Array, { bytes: Uint8Array; object: KeyO
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
   const known = importedPublic.get(publicKey);
   if (known && Buffer.compare(known.bytes, publicKey) === 0) return known.object;
-  const object = createPublicKey({
-    key: Buffer.concat([SPKI_PREFIX, publicKey]),
-    format: 'der',
-    type: 'spki',
-  });
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString(
+    'base64url',
+  );
+  const object = withoutStackTraces(() =>
+    createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' }),
+  );
   importedPublic.set(publicKey, { bytes: new Uint8Array(publicKey), object });
   return object;
 }
