@@ -40,10 +40,12 @@ const COMPRESS_THRESHOLD = 256;
 const MAX_QUEUED = 128 * 1024;
 /** Largest output message: queued chunks are joined up to this size (the channel deflates up to 64 KiB in line, larger ones on the thread pool). */
 const MAX_OUTPUT_MESSAGE = 64 * 1024;
-/** How long output waits to gather when the previous message left just before, in ms. */
-const GATHER_MS = 2;
+/** How long bulk output waits to gather after its first chunk, in ms. */
+const GATHER_MS = 8;
+/** Output counts as bulk when the previous (large) message left this recently, in ms. */
+const BULK_WINDOW_MS = 50;
 /** Only after a message of at least this many bytes does output wait to gather. */
-const GATHER_FROM = 4096;
+const GATHER_FROM = 1024;
 
 type Queued = Uint8Array | Promise<Uint8Array> | { exit: number; reason: string | undefined };
 
@@ -57,6 +59,9 @@ class PageConnection implements SessionClient {
   #pumping = false;
   #lastSend = 0;
   #lastSize = 0;
+  // When the oldest queued output chunk came, and who to tell once a message is full.
+  #batchSince = 0;
+  #gathered: (() => void) | undefined;
   #paused = false;
   #wake: Array<() => void> = [];
   #gone = false;
@@ -73,8 +78,10 @@ class PageConnection implements SessionClient {
 
   sendOutput(chunk: Uint8Array | Promise<Uint8Array>): Promise<void> | undefined {
     if (this.#gone) return undefined;
+    if (this.#queued === 0) this.#batchSince = performance.now();
     this.#queue.push(chunk);
     if (chunk instanceof Uint8Array) this.#queued += chunk.length;
+    if (this.#queued >= MAX_OUTPUT_MESSAGE) this.#gathered?.();
     this.#pump();
     return this.#mayTakeMore() ? undefined : this.#until(() => this.#mayTakeMore());
   }
@@ -153,16 +160,30 @@ class PageConnection implements SessionClient {
         this.#queue.shift();
         if (data.length > 0) await this.send({ type: 'output', data });
       } else if (head instanceof Uint8Array) {
-        // Bulk output that comes back to back (a flood) gets a moment to gather into one
-        // message: fewer messages for the page, fewer system calls here. Echoes and other
-        // small output go at once, however fast they follow each other.
+        // Bulk output that comes back to back (a flood) gathers into messages of up to
+        // MAX_OUTPUT_MESSAGE, for at most GATHER_MS after its first chunk: fewer messages
+        // for the page, fewer system calls here. Echoes and other small output go at once.
+        const now = performance.now();
         if (
           this.#queued < MAX_OUTPUT_MESSAGE &&
           this.#lastSize >= GATHER_FROM &&
-          performance.now() - this.#lastSend < GATHER_MS
+          now - this.#lastSend < BULK_WINDOW_MS
         ) {
-          await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
-          continue;
+          const wait = this.#batchSince + GATHER_MS - now;
+          if (wait > 0) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(() => {
+                this.#gathered = undefined;
+                resolve();
+              }, wait);
+              this.#gathered = () => {
+                clearTimeout(timer);
+                this.#gathered = undefined;
+                resolve();
+              };
+            });
+            continue;
+          }
         }
         this.#lastSend = performance.now();
         this.#lastSize = this.#queued;
@@ -179,6 +200,8 @@ class PageConnection implements SessionClient {
           await this.#sender.send(encodeTerminalData('output', parts)).catch(() => this.gone());
         }
         this.#queued -= length;
+        // What came during the send waits from the send on, not from before it.
+        if (this.#queued > 0) this.#batchSince = this.#lastSend;
       } else {
         this.#queue.shift();
         await this.send(
