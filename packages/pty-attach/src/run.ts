@@ -61,10 +61,11 @@ export function run(
   const session = new Session(async (s): Promise<SessionResult> => {
     // The implementation loads with the first session, not with the package; the session's
     // own modules load while the engine creates the container.
-    const [api, { clientOf }] = await Promise.all([
-      import('./engine-api.js'),
-      import('./engine-client.js'),
-    ]);
+    // Guarded: aborted meanwhile, nothing is created (the create below has no await before
+    // its own guard, so a container made is always removed on an abort).
+    const [api, { clientOf }] = await s.guard(
+      Promise.all([import('./engine-api.js'), import('./engine-client.js')]),
+    );
     const client = clientOf(connector);
     const spec: Docker.ContainerCreateOptions = remove
       ? { ...create, HostConfig: { ...create.HostConfig, AutoRemove: true } }
