@@ -275,9 +275,9 @@ export class Handshake {
     const init = this.#initiator;
     let shared: Uint8Array;
     if (token === 'ee') shared = dh(e.privateKey, re);
-    else if (token === 'es') shared = init ? dh(e.privateKey, rs) : dh(s.privateKey, re);
-    else if (token === 'se') shared = init ? dh(s.privateKey, re) : dh(e.privateKey, rs);
-    else shared = dh(s.privateKey, rs);
+    else if (token === 'es') shared = init ? dh(e.privateKey, rs, true) : dh(s.privateKey, re);
+    else if (token === 'se') shared = init ? dh(s.privateKey, re) : dh(e.privateKey, rs, true);
+    else shared = dh(s.privateKey, rs, true);
     this.#symmetric.mixKey(shared);
   }
 

@@ -43,16 +43,30 @@ export function privateKeyObject(privateKey: Uint8Array): KeyObject {
 // The peer's public keys, imported once per handshake rather than once per DH (XX uses each
 // remote key twice); checked against the bytes on each use, like the static keys below.
 const importedPublic = new WeakMap<Uint8Array, { bytes: Uint8Array; object: KeyObject }>();
+// Peers' static public keys, which come back handshake after handshake (a pinned peer, a
+// client that reconnects): kept by their bytes across handshakes, the oldest dropped first.
+// Public values only; an ephemeral key is never put here.
+const lastingPublic = new Map<string, KeyObject>();
+/** How many peers' static public keys stay imported. */
+export const LASTING_PUBLIC_KEYS = 256;
 
-function publicKeyObject(publicKey: Uint8Array): KeyObject {
+function publicKeyObject(publicKey: Uint8Array, lasting: boolean): KeyObject {
   const known = importedPublic.get(publicKey);
   if (known && Buffer.compare(known.bytes, publicKey) === 0) return known.object;
   const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString(
     'base64url',
   );
-  const object = withoutStackTraces(() =>
-    createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' }),
-  );
+  let object = lasting ? lastingPublic.get(x) : undefined;
+  if (object === undefined) {
+    const jwk = { kty: 'OKP', crv: 'X25519', x };
+    object = withoutStackTraces(() => createPublicKey({ key: jwk, format: 'jwk' }));
+    if (lasting) {
+      if (lastingPublic.size >= LASTING_PUBLIC_KEYS) {
+        lastingPublic.delete(lastingPublic.keys().next().value as string);
+      }
+      lastingPublic.set(x, object);
+    }
+  }
   importedPublic.set(publicKey, { bytes: new Uint8Array(publicKey), object });
   return object;
 }
@@ -115,11 +129,12 @@ export function keyPairFromPrivateKey(privateKey: Uint8Array): KeyPair {
 }
 
 /**
- * X25519(private, public). Throws `EncryptionError` reason 'malformed' for a public key of the
+ * X25519(private, public); `lasting` when `public` is a peer's static key (kept imported across
+ * handshakes). Throws `EncryptionError` reason 'malformed' for a public key of the
  * wrong length or one that gives the all-zero output (a low-order point: the peer would
  * otherwise force a known shared secret).
  */
-export function dh(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
+export function dh(privateKey: KeyObject, publicKey: Uint8Array, lasting = false): Uint8Array {
   if (publicKey.length !== DH_LENGTH)
     throw new EncryptionError(
       `X25519 public key must be ${DH_LENGTH} bytes, got ${publicKey.length}`,
@@ -127,7 +142,7 @@ export function dh(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
     );
   let shared: Buffer;
   try {
-    shared = diffieHellman({ privateKey, publicKey: publicKeyObject(publicKey) });
+    shared = diffieHellman({ privateKey, publicKey: publicKeyObject(publicKey, lasting) });
   } catch (cause) {
     // OpenSSL refuses the all-zero output itself; any refusal means a bad public key.
     throw new EncryptionError('X25519 rejected the peer public key (low-order or invalid point)', {
