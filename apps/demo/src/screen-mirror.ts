@@ -20,7 +20,7 @@ const MAX_PENDING = 2 * 1024 * 1024;
 /** A batch goes to the parser once this many bytes wait… */
 const FEED_BYTES = 512 * 1024;
 /** …or this long after its first chunk came, in ms. */
-const FEED_MS = 20;
+const FEED_MS = 50;
 
 /** Work for the terminal, in stream order: output, a resize, a snapshot. */
 type Op = Uint8Array | { rows: number; cols: number } | (() => void);
