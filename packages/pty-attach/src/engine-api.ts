@@ -34,6 +34,7 @@ export async function createContainer(
   client: EngineClient,
   spec: Docker.ContainerCreateOptions,
   what: string,
+  onSent?: () => void,
 ): Promise<string> {
   const { name, platform, ...body } = spec as Docker.ContainerCreateOptions & {
     platform?: string;
@@ -47,6 +48,7 @@ export async function createContainer(
     path: `/containers/create${q}`,
     body,
     what,
+    onSent,
   });
   return idOf(created, what);
 }

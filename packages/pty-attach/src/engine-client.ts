@@ -23,6 +23,8 @@ export interface ClientRequest extends Omit<EngineRequest, 'upgrade'> {
   timeoutMs?: number | undefined;
   /** Abandons the request (its connection is closed). */
   signal?: AbortSignal | undefined;
+  /** Called once the request is written: work that would delay the write waits for this. */
+  onSent?: (() => void) | undefined;
 }
 
 /** A reply read to its end. */
@@ -226,5 +228,6 @@ function exchange(
       );
     }
     connection.write(text);
+    request.onSent?.();
   });
 }

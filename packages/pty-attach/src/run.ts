@@ -75,11 +75,24 @@ export function run(
       if (id === undefined) return;
       await api.removeContainer(client, id).catch(() => undefined);
     };
-    const creating = api.createContainer(client, spec, `create a container from ${create.Image}`);
-    // Loaded while the engine creates the container: the attach, and the copying after it.
-    const attachLoaded = import('./attach-session.js');
-    attachLoaded.catch(() => undefined);
-    Promise.all([import('./session-io.js'), import('@sluice/docker-demux')]).catch(() => undefined);
+    // Loaded while the engine creates the container (the attach, and the copying after it),
+    // but only once the create is written: loading first would hold the request back.
+    let attachLoaded: Promise<typeof import('./attach-session.js')> | undefined;
+    const load = (): Promise<typeof import('./attach-session.js')> => {
+      if (attachLoaded) return attachLoaded;
+      attachLoaded = import('./attach-session.js');
+      attachLoaded.catch(() => undefined);
+      Promise.all([import('./session-io.js'), import('@sluice/docker-demux')]).catch(
+        () => undefined,
+      );
+      return attachLoaded;
+    };
+    const creating = api.createContainer(
+      client,
+      spec,
+      `create a container from ${create.Image}`,
+      () => void load(),
+    );
     try {
       id = await s.guard(
         creating,
@@ -93,7 +106,7 @@ export function run(
       failId(error);
       throw error;
     }
-    const { attachInSession } = await attachLoaded;
+    const { attachInSession } = await load();
     let leftOver = false;
     try {
       // What an inspect would say of the container just made: no need to ask.

@@ -84,6 +84,19 @@ describe('the engine client against a fake engine', () => {
     for (let i = 0; i < 3; i++) expect((await inspectContainer(client, 'c1')).Id).toBe('c1');
     expect(connections).toHaveLength(1);
     expect(fake.requests).toHaveLength(3);
+    // `onSent` (run() loads the attach's modules there) comes once the request is written.
+    const events: string[] = [];
+    const reply = client
+      .json({
+        method: 'GET',
+        path: '/containers/c1/json',
+        what: 'x',
+        onSent: () => events.push('sent'),
+      })
+      .then(() => events.push('reply'));
+    events.push('called');
+    await reply;
+    expect(events).toEqual(['called', 'sent', 'reply']);
     // Closed once idle (IDLE_MS): nothing is left to keep a program alive.
     await new Promise((r) => setTimeout(r, 1300));
     expect(client.pool.idleCount).toBe(0);
