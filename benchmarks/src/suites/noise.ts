@@ -17,6 +17,7 @@ import {
   type ChannelOptions,
   generateKeyPair as generateStaticKeyPair,
 } from '@sluice/channel';
+import { Stream } from '@sluice/stream-core';
 import { listenTcp, SocketStream } from '@sluice/transports';
 import type { BenchCase, BenchSuite } from '../harness.js';
 
@@ -369,6 +370,30 @@ function sluice(options: ChannelOptions, serverOptions: ChannelOptions = options
   };
 }
 
+// sluice over the very sockets the peers get (the suite's own `tcpPair`, each wrapped in a
+// plain stream-core `Stream`): the handshake alone, without @sluice/transports' connection
+// set-up (its connect and accept, and the 64 KiB read buffer each of its sockets allocates).
+function sluiceOnSockets(options: ChannelOptions, serverOptions: ChannelOptions): Contender {
+  let server: Server;
+  let sockets: Socket[] = [];
+  return {
+    async open() {
+      server ??= await listen();
+      const [client, peer] = await tcpPair(server);
+      sockets = [client, peer];
+      const tx = new Channel(new Stream(client), options);
+      const rx = new Channel(new Stream(peer), serverOptions);
+      await Promise.all([tx.handshake(), rx.handshake()]);
+    },
+    async oneWay() {
+      throw new Error('sluiceOnSockets measures handshakes only');
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
 // ---------------------------------------------------------------- cases
 
 const PSK = randomBytes(32);
@@ -454,6 +479,18 @@ export const suite: BenchSuite = {
     handshakeCase(
       'handshake + connect, sluice XX',
       sluice(...identity()),
+      secretStream(),
+      'secret-stream (XX)',
+    ),
+    handshakeCase(
+      'handshake, same sockets as the peer, sluice NNpsk0',
+      sluiceOnSockets(psk, psk),
+      secretStream(),
+      'secret-stream (XX)',
+    ),
+    handshakeCase(
+      'handshake, same sockets as the peer, sluice XX',
+      sluiceOnSockets(...identity()),
       secretStream(),
       'secret-stream (XX)',
     ),
