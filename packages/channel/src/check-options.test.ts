@@ -28,7 +28,7 @@ describe('Channel options', () => {
       'an unknown encrypt option',
       { encrypt: { key: new Uint8Array(32), psk: 1 } },
       TypeError,
-      /unknown encrypt option: psk/,
+      /new Channel\(\{ encrypt \}\): unknown option 'psk' \(known: key, staticKeyPair/,
     ],
     [
       'static keys without allowed peers',

@@ -1,5 +1,6 @@
 // The `encrypt` option of a channel: what the user says, checked once and turned into what
 // the handshake needs (the Noise pattern follows from the keys given).
+import { assertKnownOptions } from '@sluice/stream-core';
 import type { KeyPair, NoiseCipher, NoisePattern } from '../noise/index.js';
 
 /** Which peer's public keys are accepted (identity mode): a list, or a predicate. */
@@ -56,7 +57,7 @@ export interface EncryptConfig {
   rekeyIntervalMs: number;
 }
 
-const NAMES = new Set([
+const NAMES: readonly string[] = [
   'key',
   'staticKeyPair',
   'allowedPeers',
@@ -64,8 +65,8 @@ const NAMES = new Set([
   'role',
   'handshakeTimeoutMs',
   'rekey',
-]);
-const REKEY_NAMES = new Set(['records', 'bytes', 'intervalMs']);
+];
+const REKEY_NAMES: readonly string[] = ['records', 'bytes', 'intervalMs'];
 
 /** Checks the `encrypt` option; `TypeError` / `RangeError` naming what is wrong. */
 export function encryptConfig(option: unknown): EncryptConfig {
@@ -78,7 +79,7 @@ export function encryptConfig(option: unknown): EncryptConfig {
     throw new TypeError(`encrypt must be an object of options, got ${String(option)}`);
   }
   const o = option as EncryptOptions;
-  unknownNames(o, NAMES, 'encrypt');
+  assertKnownOptions(o, NAMES, 'new Channel({ encrypt })');
   const psk = o.key;
   if (psk !== undefined && !(psk instanceof Uint8Array && psk.length === 32)) {
     throw new RangeError(
@@ -111,7 +112,7 @@ export function encryptConfig(option: unknown): EncryptConfig {
   if (typeof rekey !== 'object' || rekey === null) {
     throw new TypeError('encrypt.rekey must be an object');
   }
-  unknownNames(rekey, REKEY_NAMES, 'encrypt.rekey');
+  assertKnownOptions(rekey, REKEY_NAMES, 'new Channel({ encrypt: { rekey } })');
   return {
     pattern: pair === undefined ? 'NNpsk0' : psk === undefined ? 'XX' : 'XXpsk3',
     cipher,
@@ -134,16 +135,6 @@ export function encryptConfig(option: unknown): EncryptConfig {
       2 ** 53,
     ),
   };
-}
-
-/** Throws a `TypeError` naming the keys of `o` that are not in `names`. */
-export function unknownNames(o: object, names: ReadonlySet<string>, where: string): void {
-  const unknown = Object.keys(o).filter((k) => !names.has(k));
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `unknown ${where} option${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${[...names].join(', ')})`,
-    );
-  }
 }
 
 function positive(value: unknown, fallback: number, name: string, max: number): number {

@@ -1,6 +1,6 @@
 // A Noise HandshakeState (spec §5.3): runs one pattern's messages in turn, then splits into
 // the two transport CipherStates. Pure protocol: bytes in, bytes out, no I/O, no timers.
-import { EncryptionError } from '@sluice/stream-core';
+import { assertKnownOptions, EncryptionError } from '@sluice/stream-core';
 import { type CipherState, type NoiseCipher, TAG_LENGTH } from './cipher-state.js';
 import { type NoisePattern, PATTERNS, type PatternSpec, type Token } from './patterns.js';
 import { SymmetricState } from './symmetric-state.js';
@@ -49,7 +49,7 @@ export interface TransportStates {
   receive: CipherState;
 }
 
-const OPTION_NAMES = new Set([
+const OPTION_NAMES: readonly string[] = [
   'pattern',
   'cipher',
   'initiator',
@@ -58,7 +58,7 @@ const OPTION_NAMES = new Set([
   'staticKeyPair',
   'remoteStaticKey',
   'ephemeralKeyPair',
-]);
+];
 
 function checkBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
@@ -97,10 +97,8 @@ export class Handshake {
 
   constructor(options: HandshakeOptions) {
     if (typeof options !== 'object' || options === null)
-      throw new TypeError('Handshake options must be an object');
-    const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.has(k));
-    if (unknown.length > 0)
-      throw new TypeError(`unknown Handshake option(s): ${unknown.join(', ')}`);
+      throw new TypeError('new Handshake(): options must be an object');
+    assertKnownOptions(options, OPTION_NAMES, 'new Handshake()');
     const { pattern, cipher = 'ChaChaPoly', initiator, prologue = new Uint8Array(0) } = options;
     if (!Object.hasOwn(PATTERNS, pattern))
       throw new TypeError(
