@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The one entry point behind `npm test` and `npm start`. Dependency-free on purpose: it
 // runs on whatever Node the machine has (20 is enough) and brings the rest:
-//   1. Node >= 22.12 (the `node@24` package from the npm registry into .tools/ when the
-//      machine's Node is older), then re-runs itself under it;
+//   1. Node >= 24.11, the declared minimum (`engines`): when the machine's Node is older, that
+//      exact version (the `node@24.11.0` package from the npm registry) into .tools/, so CI
+//      tests on the minimum it declares; then re-runs itself under it;
 //   2. pnpm at the version pinned in package.json#packageManager (into .tools/);
 //   3. `pnpm install --frozen-lockfile`, skipped when the lockfile has not changed;
 //   4. the build (turbo; cached, so a second run takes seconds);
@@ -16,8 +17,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = join(root, '.tools');
-const MIN_NODE = [22, 12];
-const NODE_PACKAGE = 'node@24';
+// The oldest Node the packages declare (`engines`), and the one brought when the machine's
+// is older: 24.11 is the first release of the 24 LTS line.
+const MIN_NODE = [24, 11];
+const NODE_VERSION = '24.11.0';
+const NODE_PACKAGE = `node@${NODE_VERSION}`;
 const command = process.argv[2] ?? 'test';
 const extraArgs = process.argv.slice(3);
 
@@ -63,7 +67,11 @@ function ensureNode() {
   if (nodeIsRecentEnough(process.version)) return;
   const prefix = join(tools, 'node');
   const bin = join(prefix, 'node_modules', 'node', 'bin', 'node');
-  if (!existsSync(bin)) {
+  // A checkout bootstrapped when another version was pinned gets the pinned one.
+  const have = existsSync(bin)
+    ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim()
+    : undefined;
+  if (have !== `v${NODE_VERSION}`) {
     say(
       `Node ${process.version} is older than ${MIN_NODE.join('.')}: installing ${NODE_PACKAGE} into .tools/node (once)`,
     );

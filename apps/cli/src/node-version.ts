@@ -1,9 +1,10 @@
-// The oldest Node every command works on: @sluice/channel needs zlib's zstd (Node 22.15) when
-// it loads. On an older Node the command says so in one line instead of crashing.
+// The oldest Node every command works on: the packages' `engines` (24.11, the first release of
+// the 24 LTS line, which the tests run on). On an older Node the command says so in one line
+// instead of failing somewhere inside.
 import { CliError } from './errors.js';
 
 /** The oldest Node version sluice's commands run on. */
-export const MIN_NODE: readonly [number, number] = [22, 15];
+export const MIN_NODE: readonly [number, number] = [24, 11];
 
 /** Throws a CliError (exit 1) when `version` (default: this Node's) is older than MIN_NODE. */
 export function requireNode(version: string = process.versions.node): void {
