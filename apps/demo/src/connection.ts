@@ -42,9 +42,9 @@ const MAX_QUEUED = 128 * 1024;
 const MAX_OUTPUT_MESSAGE = 64 * 1024;
 /** How long bulk output waits to gather after its first chunk, in ms. */
 const GATHER_MS = 8;
-/** Output counts as bulk when the previous (large) message left this recently, in ms. */
-const BULK_WINDOW_MS = 50;
-/** Only after a message of at least this many bytes does output wait to gather. */
+/** Output counts as bulk when at least GATHER_FROM bytes left within the last 1–2 windows of this many ms. */
+const BULK_WINDOW_MS = 10;
+/** Bytes sent within that time that make output bulk: a flood in 4 KiB pty reads or in a container's reads of a few hundred bytes, never keystroke echoes. */
 const GATHER_FROM = 1024;
 
 type Queued = Uint8Array | Promise<Uint8Array> | { exit: number; reason: string | undefined };
@@ -58,7 +58,10 @@ class PageConnection implements SessionClient {
   #queued = 0;
   #pumping = false;
   #lastSend = 0;
-  #lastSize = 0;
+  // Bytes sent in the current window (from #windowStart) and in the one before it.
+  #windowStart = 0;
+  #windowBytes = 0;
+  #previousWindowBytes = 0;
   // When the oldest queued output chunk came, and who to tell once a message is full.
   #batchSince = 0;
   #gathered: (() => void) | undefined;
@@ -141,6 +144,17 @@ class PageConnection implements SessionClient {
     });
   }
 
+  /** Bytes sent in this window and the one before, the windows moved on to `now`. */
+  #recentBytes(now: number): number {
+    const windows = Math.floor((now - this.#windowStart) / BULK_WINDOW_MS);
+    if (windows > 0) {
+      this.#previousWindowBytes = windows === 1 ? this.#windowBytes : 0;
+      this.#windowBytes = 0;
+      this.#windowStart += windows * BULK_WINDOW_MS;
+    }
+    return this.#windowBytes + this.#previousWindowBytes;
+  }
+
   async #drainQueue(): Promise<void> {
     for (;;) {
       // The flag drops in the very turn the queue is found empty: a chunk queued after
@@ -160,15 +174,12 @@ class PageConnection implements SessionClient {
         this.#queue.shift();
         if (data.length > 0) await this.send({ type: 'output', data });
       } else if (head instanceof Uint8Array) {
-        // Bulk output that comes back to back (a flood) gathers into messages of up to
-        // MAX_OUTPUT_MESSAGE, for at most GATHER_MS after its first chunk: fewer messages
-        // for the page, fewer system calls here. Echoes and other small output go at once.
+        // Bulk output (a flood: GATHER_FROM bytes sent in the last 10–20 ms, however small
+        // the reads) gathers into messages of up to MAX_OUTPUT_MESSAGE, for at most
+        // GATHER_MS after its first chunk: fewer messages for the page, fewer system calls
+        // here. Echoes and other small output go at once.
         const now = performance.now();
-        if (
-          this.#queued < MAX_OUTPUT_MESSAGE &&
-          this.#lastSize >= GATHER_FROM &&
-          now - this.#lastSend < BULK_WINDOW_MS
-        ) {
+        if (this.#queued < MAX_OUTPUT_MESSAGE && this.#recentBytes(now) >= GATHER_FROM) {
           const wait = this.#batchSince + GATHER_MS - now;
           if (wait > 0) {
             await new Promise<void>((resolve) => {
@@ -186,7 +197,6 @@ class PageConnection implements SessionClient {
           }
         }
         this.#lastSend = performance.now();
-        this.#lastSize = this.#queued;
         const parts: Uint8Array[] = [];
         let length = 0;
         while (this.#queue[0] instanceof Uint8Array) {
@@ -196,6 +206,8 @@ class PageConnection implements SessionClient {
           length += next.length;
           this.#queue.shift();
         }
+        this.#recentBytes(this.#lastSend);
+        this.#windowBytes += length;
         if (!this.#gone) {
           await this.#sender.send(encodeTerminalData('output', parts)).catch(() => this.gone());
         }
