@@ -1,8 +1,9 @@
 // Large messages over a stream that can read into memory the channel chooses (a socket read
 // through `SocketReads`) land straight in their own buffers: no second copy per message.
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { Channel } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { Channel, generateKey } from '../src/index.js';
+import { CipherState } from '../src/noise/index.js';
 import { tcpPair } from './pairs.js';
 
 /** Records every chunk the channel takes from `stream`. */
@@ -61,6 +62,40 @@ describe('Channel over a stream that reads into chosen memory', () => {
       expect(inPlace).toBeGreaterThan(m.length / 2);
     }
     await pair.dispose();
+  });
+
+  it('reads large encrypted records in place: the ciphertext opened is the memory read into', async () => {
+    const pair = await tcpPair({}, true);
+    const seen = recordReads(pair.b);
+    const key = generateKey();
+    const tx = new Channel(pair.a, { encrypt: { key } });
+    const rx = new Channel(pair.b, { encrypt: { key } });
+    await Promise.all([tx.handshake(), rx.handshake()]);
+    // Watches (and still runs) the real decryption, to see which memory each record is in.
+    const decrypt = vi.spyOn(CipherState.prototype, 'decrypt');
+    try {
+      const sent = Array.from({ length: 32 }, (_, i) => randomBytes(64 * 1024 + i * 997));
+      const sending = (async () => {
+        for (const m of sent) await tx.send(m);
+        await tx.flush();
+      })();
+      const got: Uint8Array[] = [];
+      for (let i = 0; i < sent.length; i++) got.push(await rx.recv());
+      await sending;
+      for (let i = 0; i < sent.length; i++) {
+        expect(Buffer.from(got[i]!).equals(sent[i]!)).toBe(true);
+      }
+      const records = decrypt.mock.calls.map(([, record]) => record).filter((r) => r.length > 1024);
+      expect(records.length).toBe(sent.length);
+      // A record the socket read into is opened in the very chunks read() handed out. No record
+      // fits in an ordinary read (64 KiB), so without that each would be a copy of its own.
+      // The first straddles an ordinary read; timing may make the odd other one do so too.
+      const direct = records.filter((r) => seen.some((chunk) => chunk.buffer === r.buffer));
+      expect(direct.length).toBeGreaterThanOrEqual(sent.length / 2);
+    } finally {
+      decrypt.mockRestore();
+      await pair.dispose();
+    }
   });
 
   it('small messages are not read one system call each', async () => {

@@ -3,7 +3,9 @@
 // message cap before anything is allocated. A one-frame message inside one chunk is a view
 // of it; any other message is gathered into one buffer of its announced size, so memory for
 // a message is its size plus a constant, however it is framed (a million 1-byte frames cost
-// a million header parses, not a million views).
+// a million header parses, not a million views). An encrypted record is opened where it lies
+// when one chunk holds it, else gathered (ciphertext only) into a buffer of its own, which a
+// transport may read straight into (`readTarget()`).
 import {
   ALGORITHM_MASK,
   ALGORITHM_SHIFT,
@@ -169,17 +171,16 @@ export class FrameDecoder {
   }
 
   /**
-   * Where the next input bytes belong while a large message is being gathered: the rest of
-   * its frame, plus room for the header after it. Input later pushed as a view of exactly
-   * that memory is taken without a copy. Undefined when there is no such place (or the
-   * message is too small to be worth reads of its own).
+   * Where the next input bytes belong while a large message (or a large encrypted record) is
+   * being gathered: the rest of its frame, plus room for the header after it. Input later
+   * pushed as a view of exactly that memory is taken without a copy. Undefined when there is
+   * no such place (or the message is too small to be worth reads of its own).
    */
   readTarget(): Uint8Array | undefined {
+    if (!this.#inPayload || this.#failure !== undefined) return undefined;
+    if (this.#isRecordFrame()) return this.#recordTarget();
     const gather = this.#gather;
-    if (gather === undefined || !this.#inPayload || this.#record !== undefined) return undefined;
-    if (this.#failure !== undefined || gather.length < MIN_READ_TARGET + HEADER_SIZE) {
-      return undefined;
-    }
+    if (gather === undefined || gather.length < MIN_READ_TARGET + HEADER_SIZE) return undefined;
     // The next header lands where the next frame's payload will go (it is parsed before that
     // payload arrives), or in the room left behind the message.
     const end = Math.min(gather.length, this.#gatherAt + this.#frameRemaining + HEADER_SIZE);
@@ -229,28 +230,51 @@ export class FrameDecoder {
     return new ConnectionLostError(message, { offset });
   }
 
+  // The rest of a large encrypted record and room for the next header, in the record's own
+  // buffer (made here, before its bytes arrive: its length was checked against the cap with
+  // the header). Only ciphertext lands there; `#endRecord` opens it once it is whole.
+  #recordTarget(): Uint8Array | undefined {
+    if ((this.#frameFlags & FLAG_CONTROL) !== 0 || this.#frameLength < MIN_READ_TARGET) {
+      return undefined;
+    }
+    const record = this.#recordBuffer();
+    const end = Math.min(record.length, this.#recordAt + this.#frameRemaining + HEADER_SIZE);
+    return record.subarray(this.#recordAt, end);
+  }
+
+  // The current record's buffer, made on first need. Records that may be read in place get
+  // room behind them for the next header (as gathers do).
+  #recordBuffer(): Uint8Array {
+    if (this.#record !== undefined) return this.#record;
+    const length = this.#frameLength;
+    const readable = (this.#frameFlags & FLAG_CONTROL) === 0 && length >= MIN_READ_TARGET;
+    this.#record = this.#allocate(readable ? length + HEADER_SIZE : length);
+    return this.#record;
+  }
+
   #takePayload(chunk: Uint8Array, i: number): number {
     const take = Math.min(this.#frameRemaining, chunk.length - i);
     if (this.#isRecordFrame()) {
-      if (this.#record === undefined && take === this.#frameLength) {
-        // The whole record is in this chunk: open it where it lies.
+      if (this.#recordAt === 0 && take === this.#frameLength) {
+        // The whole record is in this chunk (maybe read into the record's own buffer): open
+        // it where it lies.
         this.#advance(take);
         this.#endRecord(chunk.subarray(i, i + take));
         return i + take;
       }
-      this.#record ??= this.#allocate(this.#frameLength);
-      this.#record.set(chunk.subarray(i, i + take), this.#recordAt);
+      const record = this.#recordBuffer();
+      // Bytes the transport read straight into place (`readTarget`) are not copied again.
+      if (!isViewAt(chunk, i, record, this.#recordAt)) {
+        record.set(chunk.subarray(i, i + take), this.#recordAt);
+      }
       this.#recordAt += take;
       this.#advance(take);
-      if (this.#frameRemaining === 0) this.#endRecord(this.#record);
+      if (this.#frameRemaining === 0) this.#endRecord(record.subarray(0, this.#frameLength));
       return i + take;
     }
     const gather = this.#gather!;
     // Bytes the transport read straight into place (`readTarget`) are not copied again.
-    if (
-      chunk.buffer !== gather.buffer ||
-      chunk.byteOffset + i !== gather.byteOffset + this.#gatherAt
-    ) {
+    if (!isViewAt(chunk, i, gather, this.#gatherAt)) {
       gather.set(chunk.subarray(i, i + take), this.#gatherAt);
     }
     this.#gatherAt += take;
@@ -497,6 +521,11 @@ export class FrameDecoder {
     this.#failure = this.overflowError(message, limit, size);
     return false;
   }
+}
+
+// True when `chunk` from `i` is the very memory of `into` from `at` (it was read there).
+function isViewAt(chunk: Uint8Array, i: number, into: Uint8Array, at: number): boolean {
+  return chunk.buffer === into.buffer && chunk.byteOffset + i === into.byteOffset + at;
 }
 
 function hex(n: number): string {
