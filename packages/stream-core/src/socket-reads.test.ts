@@ -132,6 +132,35 @@ describe('SocketReads: a Stream over a socket read through onread', () => {
     expect(held).toBeLessThanOrEqual(2 * Math.max(Buffer.poolSize, 8192));
   });
 
+  it('reads into 64 KiB of its own only once a read filled the small first buffer', async () => {
+    const reads = new SocketReads();
+    // Every buffer Node is given to read into (wrapped before the socket takes the hooks).
+    const given: Uint8Array[] = [];
+    const buffer = reads.onread.buffer;
+    reads.onread.buffer = () => {
+      const b = buffer();
+      given.push(b);
+      return b;
+    };
+    const { reader, writer } = await pair(reads);
+    const stream = new Stream(reader, { reads });
+    for (let i = 0; i < 20; i++) {
+      writer.write(`m${i}`);
+      while (!stream.readyToRead()) await stream.poll(50);
+      expect(Buffer.from(stream.read(100)!).toString()).toBe(`m${i}`);
+    }
+    // A socket that reads little holds a slice of Node's pool, never a 64 KiB block.
+    expect(given.length).toBeGreaterThanOrEqual(20);
+    expect(Math.max(...given.map((b) => b.length))).toBeLessThan(64 * 1024);
+    expect(Math.max(...given.map((b) => b.buffer.byteLength))).toBeLessThanOrEqual(
+      Math.max(Buffer.poolSize, 8192),
+    );
+    const data = randomBytes(1024 * 1024);
+    writer.write(data);
+    expect((await readBytes(stream, data.length)).equals(data)).toBe(true);
+    expect(given.at(-1)!.length).toBe(64 * 1024);
+  });
+
   it('stops reading the socket at the buffer bound and goes on once read', async () => {
     const reads = new SocketReads();
     const { reader, writer } = await pair(reads);

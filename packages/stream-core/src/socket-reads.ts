@@ -8,6 +8,12 @@
 const READ_SIZE = 64 * 1024;
 // Reads shorter than this are copied out of the reused buffer; longer ones take it over.
 const COPY_BELOW = READ_SIZE / 2;
+// A socket's first reads go into a small slice of Node's buffer pool: most sockets (a
+// handshake, a request, a terminal) never read more at once, and a 64 KiB block of its own
+// per socket is what a loop of short connections spent its collector time on. A read that
+// fills the slice says more is waiting (libuv reads again at once when a read filled its
+// buffer): from then on the socket reads into 64 KiB.
+const FIRST_READ_SIZE = 2 * 1024;
 
 /** What a `Stream` attaches to a `SocketReads`. @internal */
 export interface ReadsSink {
@@ -42,6 +48,9 @@ export class SocketReads {
   #sink: ReadsSink | undefined;
   #early: Buffer[] = [];
   #spare: Buffer | undefined;
+  // The small first buffer, until a read fills it.
+  #first: Buffer | undefined;
+  #bulk = false;
 
   constructor() {
     this.onread = {
@@ -68,6 +77,10 @@ export class SocketReads {
   #next(): Uint8Array {
     const target = this.#sink?.choose();
     if (target !== undefined && target.length > 0) return target;
+    if (!this.#bulk) {
+      this.#first ??= Buffer.allocUnsafe(FIRST_READ_SIZE);
+      return this.#first;
+    }
     this.#spare ??= Buffer.allocUnsafeSlow(READ_SIZE);
     return this.#spare;
   }
@@ -83,6 +96,14 @@ export class SocketReads {
       } else {
         chunk = Buffer.allocUnsafe(n);
         this.#spare.copy(chunk, 0, 0, n);
+      }
+    } else if (buffer === this.#first) {
+      // Always a copy: the slice is the socket's for its next reads (and shares a pool block).
+      chunk = Buffer.allocUnsafe(n);
+      this.#first.copy(chunk, 0, 0, n);
+      if (n === this.#first.length) {
+        this.#bulk = true;
+        this.#first = undefined;
       }
     } else {
       chunk = Buffer.from(buffer.buffer, buffer.byteOffset, n);
