@@ -65,6 +65,20 @@ export async function startContainer(
     },
   );
   const id = await session.containerId;
+  // Keys typed after a resize wait until the engine has applied it, so what they run sees
+  // the new size (`stty size` right after a resize printed the old one); the first keys wait
+  // for the initial size, which the engine gets after the start.
+  let resizing: Promise<void> | undefined;
+  const heldInput: Uint8Array[] = [];
+  const holdInputUntil = (applied: Promise<void>): void => {
+    resizing = applied;
+    void applied.then(() => {
+      if (resizing !== applied) return;
+      resizing = undefined;
+      for (const data of heldInput.splice(0)) stdin.write(data);
+    });
+  };
+  holdInputUntil(session.resize(spec.rows, spec.cols).catch(() => undefined));
   const exited = session.result.then(
     async (result) => {
       // Detached anyway (the sequence was typed): the page has nothing to come back to.
@@ -81,11 +95,10 @@ export async function startContainer(
   return {
     target: `container ${id.slice(0, 12)}`,
     write: (data) => {
-      stdin.write(data);
+      if (resizing) heldInput.push(data);
+      else stdin.write(data);
     },
-    resize: (rows, cols) => {
-      void session.resize(rows, cols);
-    },
+    resize: (rows, cols) => holdInputUntil(session.resize(rows, cols).catch(() => undefined)),
     exited,
     close: async () => {
       await session.close();

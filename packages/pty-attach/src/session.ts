@@ -123,6 +123,11 @@ export class Session {
   readonly result: Promise<SessionResult>;
   #resize: ResizeFn | undefined;
   #size: TerminalSize | undefined;
+  // Settles once the TTY's size is wired (the first sizes applied), or the session is over.
+  #sizedNow!: () => void;
+  readonly #sized = new Promise<void>((resolve) => {
+    this.#sizedNow = resolve;
+  });
   #stop: (() => void) | undefined;
   #stopRequested = false;
   readonly #abort = new AbortController();
@@ -151,7 +156,10 @@ export class Session {
           throw error;
         },
       )
-      .finally(() => signal?.removeEventListener('abort', onAbort));
+      .finally(() => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#sizedNow();
+      });
   }
 
   /** True once the session was aborted (`close()` or its signal). */
@@ -207,12 +215,17 @@ export class Session {
     }
   }
 
-  /** Resizes the container's TTY (ignored without a TTY, and for 0×0). */
+  /**
+   * Resizes the container's TTY (ignored without a TTY, and for 0×0); resolves once the
+   * engine has applied it, so what is typed next sees the new size. Before the session is
+   * attached, the size is kept and applied with the first resize, and this resolves then.
+   */
   async resize(rows: number, cols: number): Promise<void> {
     const size = { rows, cols };
     if (!isUsableSize(size)) return;
     this.#size = size;
     if (this.#resize) await this.#resize(size);
+    else await this.#sized;
   }
 
   /** Ends the session as the detach keys would; the container keeps running. */
@@ -286,7 +299,9 @@ export class Session {
         if (!ok) options.onWarning?.('failed to resize tty, using default size');
       }
       this.#resize = (s) => resize(s).catch(() => undefined);
-      if (this.#size && this.#size !== size) await this.#resize(this.#size);
+      const latest = this.#size;
+      if (latest && (latest.rows !== size?.rows || latest.cols !== size?.cols))
+        await this.#resize(latest);
       if (io.stdoutTty) {
         const tty = io.stdoutTty;
         const onResize = (): void => {
@@ -297,6 +312,7 @@ export class Session {
         unwatch = () => tty.off('resize', onResize);
       }
     }
+    this.#sizedNow();
     try {
       const { detached } = await copy.done;
       return {
