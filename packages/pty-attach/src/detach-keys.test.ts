@@ -15,12 +15,15 @@ describe('parseDetachKeys', () => {
     expect([...parseDetachKeys('ctrl-z,DEL,a,~')]).toEqual([26, 127, 97, 126]);
   });
 
+  it("'' is the default, ctrl-p,ctrl-q, as the Docker CLI and the engine read it", () => {
+    expect([...parseDetachKeys('')]).toEqual([16, 17]);
+  });
+
   it.each([
     ['ctrl-a,xy', 'xy'],
     ['ctrl-A', 'ctrl-A'],
     ['ctrl-1', 'ctrl-1'],
     ['del', 'del'],
-    ['', ''],
     ['a,,b', ''],
     ['é', 'é'],
   ])('rejects %j with the CLI text', (spec, item) => {

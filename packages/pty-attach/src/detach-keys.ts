@@ -8,8 +8,13 @@ export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';
 // Index = the control code: ctrl-@ is 0, ctrl-a is 1, …, ctrl-_ is 31.
 const CTRL_NAMES = '@abcdefghijklmnopqrstuvwxyz[\\]^_';
 
-/** The bytes a detach-keys spec stands for; throws `DetachKeysError` on an invalid item. */
+/**
+ * The bytes a detach-keys spec stands for; throws `DetachKeysError` on an invalid item. An
+ * empty spec is the default, as the Docker CLI and the engine read it (detaching cannot be
+ * switched off: the engine always watches for a sequence).
+ */
 export function parseDetachKeys(spec: string): Uint8Array {
+  if (spec === '') return parseDetachKeys(DEFAULT_DETACH_KEYS);
   const codes: number[] = [];
   for (const item of spec.split(',')) {
     // A single character is itself (as the CLI, byte-wise: its first UTF-8 byte if one byte).
