@@ -372,7 +372,7 @@ function sluice(options: ChannelOptions, serverOptions: ChannelOptions = options
 
 // sluice over the very sockets the peers get (the suite's own `tcpPair`, each wrapped in a
 // plain stream-core `Stream`): the handshake alone, without @sluice/transports' connection
-// set-up (its connect and accept, and the 64 KiB read buffer each of its sockets allocates).
+// set-up (its connect and accept, and the in-place reads each of its sockets is made with).
 function sluiceOnSockets(options: ChannelOptions, serverOptions: ChannelOptions): Contender {
   let server: Server;
   let sockets: Socket[] = [];
