@@ -55,19 +55,8 @@ export {
   TOTAL_SIZE_BYTES,
   WIRE_VERSION,
 } from './constants.js';
-export {
-  BufferOverflowError,
-  type BufferOverflowErrorOptions,
-  ConnectionLostError,
-  type ConnectionLostErrorOptions,
-  ProtocolError,
-  type ProtocolErrorOptions,
-  StreamError,
-  type StreamErrorOptions,
-  WireOverflowError,
-  WireProtocolError,
-  WireTruncatedError,
-} from './errors.js';
+// The error family (stream-core's classes) and the deprecated Wire* aliases.
+export * from './errors.js';
 export {
   type ControlHandler,
   FrameDecoder,
