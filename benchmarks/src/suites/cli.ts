@@ -15,6 +15,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../free-port.js';
 import type { BenchSuite, Task } from '../harness.js';
 
 const CLI = fileURLToPath(new URL('../../../apps/cli/dist/cli.js', import.meta.url));
@@ -52,16 +53,6 @@ function sink(): Promise<{ server: Server; port: number; last: () => number }> {
     server.listen(0, '127.0.0.1', () =>
       resolve({ server, port: (server.address() as { port: number }).port, last: () => last }),
     ),
-  );
-}
-
-function freePort(): Promise<number> {
-  const s = createServer();
-  return new Promise((resolve) =>
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    }),
   );
 }
 

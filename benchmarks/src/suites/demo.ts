@@ -11,11 +11,11 @@
 // container side, the Docker engine with sluice-test/busybox.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { freePort } from '../free-port.js';
 import type { BenchSuite, Task } from '../harness.js';
 
 const DEMO = fileURLToPath(new URL('../../../apps/demo/dist/server.js', import.meta.url));
@@ -41,16 +41,6 @@ type Kind = 'demo-local' | 'wetty' | 'demo-container';
 interface Server {
   child: ChildProcess;
   url: string;
-}
-
-function freePort(): Promise<number> {
-  const s = createServer();
-  return new Promise((resolve) =>
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    }),
-  );
 }
 
 async function startServer(kind: Kind): Promise<Server> {
