@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContainers } from './containers.js';
 import { testEngines } from './engines.js';
-import { PtyRun as BasePtyRun, expectSize, resizeRapidly } from './pty-harness.js';
+import { expectSize, type PtyRun, ptyRunOver, resizeRapidly } from './pty-harness.js';
 
 for (const { name, engine, env, options } of await testEngines()) {
   describe.skipIf(!engine.available)(
@@ -13,11 +13,7 @@ for (const { name, engine, env, options } of await testEngines()) {
     () => {
       const docker = engine.available ? engine.value.docker : (undefined as never);
       // The fixture reaches this engine: its environment, and the SSH login for ssh://.
-      class PtyRun extends BasePtyRun {
-        constructor(spec: Record<string, unknown>) {
-          super({ ...spec, engine: options }, undefined, env);
-        }
-      }
+      const PtyRunHere = ptyRunOver(options, env);
       const containers = new TestContainers(docker);
       let id = '';
       beforeAll(async () => {
@@ -29,7 +25,7 @@ for (const { name, engine, env, options } of await testEngines()) {
         let run: PtyRun;
 
         it('shows the prompt', async () => {
-          run = new PtyRun({ op: 'exec', container: id, cmd: ['/bin/sh'], tty: true });
+          run = new PtyRunHere({ op: 'exec', container: id, cmd: ['/bin/sh'], tty: true });
           await run.waitFor('/ # ');
         });
 
@@ -65,7 +61,7 @@ for (const { name, engine, env, options } of await testEngines()) {
       });
 
       it('C-p C-q detaches; the exec process keeps running', async () => {
-        const run = new PtyRun({
+        const run = new PtyRunHere({
           op: 'exec',
           container: id,
           cmd: ['sh', '-c', 'echo marker-exec-detach; exec sh'],
@@ -87,14 +83,14 @@ for (const { name, engine, env, options } of await testEngines()) {
       });
 
       it('/bin/true ends cleanly with 0', async () => {
-        const run = new PtyRun({ op: 'exec', container: id, cmd: ['/bin/true'], tty: true });
+        const run = new PtyRunHere({ op: 'exec', container: id, cmd: ['/bin/true'], tty: true });
         expect(await run.result()).toEqual({ exitCode: 0, detached: false });
         const { before, after } = await run.modes();
         expect(after).toBe(before);
       });
 
       it('the terminal mode is back after SIGTERM to the attaching process', async () => {
-        const run = new PtyRun({ op: 'exec', container: id, cmd: ['/bin/sh'], tty: true });
+        const run = new PtyRunHere({ op: 'exec', container: id, cmd: ['/bin/sh'], tty: true });
         const pid = await run.pid();
         await run.waitFor('/ # ');
         process.kill(pid, 'SIGTERM');

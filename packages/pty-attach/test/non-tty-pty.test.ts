@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContainers } from './containers.js';
 import { testEngines } from './engines.js';
-import { PtyRun as BasePtyRun } from './pty-harness.js';
+import { ptyRunOver } from './pty-harness.js';
 
 for (const { name, engine, env, options } of await testEngines()) {
   describe.skipIf(!engine.available)(
@@ -12,11 +12,7 @@ for (const { name, engine, env, options } of await testEngines()) {
     () => {
       const docker = engine.available ? engine.value.docker : (undefined as never);
       // The fixture reaches this engine: its environment, and the SSH login for ssh://.
-      class PtyRun extends BasePtyRun {
-        constructor(spec: Record<string, unknown>, size?: { cols: number; rows: number }) {
-          super({ ...spec, engine: options }, size, env);
-        }
-      }
+      const PtyRunHere = ptyRunOver(options, env);
       const containers = new TestContainers(docker);
       let running = '';
       beforeAll(async () => {
@@ -33,7 +29,7 @@ for (const { name, engine, env, options } of await testEngines()) {
       };
       for (const [kind, spec] of Object.entries(catSpecs)) {
         it(`${kind}: cat echoes input and C-d ends it`, async () => {
-          const run = new PtyRun(await spec());
+          const run = new PtyRunHere(await spec());
           await run.pid();
           run.type('first-line\r');
           // Once from the terminal's own echo, once back from cat.
@@ -51,7 +47,7 @@ for (const { name, engine, env, options } of await testEngines()) {
           '-c',
           'echo tail-start > /tmp/f; tail -f /tmp/f',
         ]);
-        const run = new PtyRun({ op: 'attach', container: id, interactive: false });
+        const run = new PtyRunHere({ op: 'attach', container: id, interactive: false });
         await run.waitFor('tail-start');
         run.type('\r');
         const at = run.mark;
@@ -69,7 +65,7 @@ for (const { name, engine, env, options } of await testEngines()) {
         const script =
           'trap "echo got-TERM; exit 3" TERM; echo ready; while true; do sleep 0.1; done';
         const id = await containers.create(['sh', '-c', script]);
-        const run = new PtyRun({ op: 'attach', container: id, interactive: false });
+        const run = new PtyRunHere({ op: 'attach', container: id, interactive: false });
         const pid = await run.pid();
         await run.waitFor('ready');
         process.kill(pid, 'SIGTERM');
@@ -83,7 +79,7 @@ for (const { name, engine, env, options } of await testEngines()) {
           .getContainer(running)
           .exec({ Cmd: ['sh', '-c', 'echo exec-tail-start > /tmp/g'] })
           .then((e) => e.start({}));
-        const run = new PtyRun({
+        const run = new PtyRunHere({
           op: 'exec',
           container: running,
           cmd: ['tail', '-f', '/tmp/g'],

@@ -120,6 +120,24 @@ export class PtyRun {
   }
 }
 
+/**
+ * `PtyRun` bound to one test engine: every fixture run gets the engine's options (the SSH
+ * login for ssh://) and the environment that selects it, as the Docker CLI would.
+ */
+export function ptyRunOver(
+  options: Record<string, unknown>,
+  env: Record<string, string>,
+): new (
+  spec: Record<string, unknown>,
+  size?: { cols: number; rows: number },
+) => PtyRun {
+  return class extends PtyRun {
+    constructor(spec: Record<string, unknown>, size?: { cols: number; rows: number }) {
+      super({ ...spec, engine: options }, size, env);
+    }
+  };
+}
+
 // `stty -a` minus its first line (speed and size, which resize tests change on purpose), as
 // one setting per line (its wrapping depends on the width).
 function flags(sttyOutput: string): string {

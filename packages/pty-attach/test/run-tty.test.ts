@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestContainers } from './containers.js';
 import { testEngines } from './engines.js';
-import { PtyRun as BasePtyRun, currentFlags, expectSize, resizeRapidly } from './pty-harness.js';
+import { currentFlags, expectSize, type PtyRun, ptyRunOver, resizeRapidly } from './pty-harness.js';
 
 // moby/term MakeRaw, as `stty -a` shows it (min/time are VMIN=1, VTIME=0).
 const MOBY_RAW = (
@@ -15,11 +15,7 @@ for (const { name, engine, env, options } of await testEngines()) {
   describe.skipIf(!engine.available)(`run with a TTY, through a real pty, over the ${name}`, () => {
     const docker = engine.available ? engine.value.docker : (undefined as never);
     // The fixture reaches this engine: its environment, and the SSH login for ssh://.
-    class PtyRun extends BasePtyRun {
-      constructor(spec: Record<string, unknown>, size?: { cols: number; rows: number }) {
-        super({ ...spec, engine: options }, size, env);
-      }
-    }
+    const PtyRunHere = ptyRunOver(options, env);
     const containers = new TestContainers(docker);
     afterAll(() => containers.removeAll());
 
@@ -29,7 +25,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
       it('shows the prompt', async () => {
         id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-        run = new PtyRun({ op: 'attach', container: id });
+        run = new PtyRunHere({ op: 'attach', container: id });
         await run.waitFor('/ # ');
       });
 
@@ -76,7 +72,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('C-p C-q detaches, the container keeps running, and re-attaching shows the history', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const first = new PtyRun({ op: 'attach', container: id });
+      const first = new PtyRunHere({ op: 'attach', container: id });
       await first.waitFor('/ # ');
       first.type('echo remember-$((2+3))\r');
       await first.waitFor('remember-5');
@@ -88,7 +84,7 @@ for (const { name, engine, env, options } of await testEngines()) {
       expect(await containers.isRunning(id)).toBe(true);
 
       // Attaching to the running container: Up, Enter runs the last command again.
-      const second = new PtyRun({ op: 'attach', container: id });
+      const second = new PtyRunHere({ op: 'attach', container: id });
       await second.pid();
       const at = second.mark;
       second.type('\x1b[A');
@@ -103,7 +99,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('/bin/true ends cleanly with 0', async () => {
       const id = await containers.create(['/bin/true'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id });
+      const run = new PtyRunHere({ op: 'attach', container: id });
       expect(await run.result()).toEqual({ exitCode: 0, detached: false });
       const { before, after } = await run.modes();
       expect(after).toBe(before);
@@ -112,7 +108,7 @@ for (const { name, engine, env, options } of await testEngines()) {
     it('attaches to an already running container', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
       await docker.getContainer(id).start();
-      const run = new PtyRun({ op: 'attach', container: id });
+      const run = new PtyRunHere({ op: 'attach', container: id });
       await run.pid();
       const at = run.mark;
       run.type('echo already-$((1+1))\r');
@@ -123,7 +119,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('custom detach keys ctrl-a,x detach; ^P ^P ^Q does not', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id, detachKeys: 'ctrl-a,x' });
+      const run = new PtyRunHere({ op: 'attach', container: id, detachKeys: 'ctrl-a,x' });
       await run.waitFor('/ # ');
       run.type('\x10');
       run.type('\x10');
@@ -138,7 +134,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('^P ^P ^Q does not detach with the default keys either', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id });
+      const run = new PtyRunHere({ op: 'attach', container: id });
       await run.waitFor('/ # ');
       run.type('\x10');
       run.type('\x10');
@@ -151,7 +147,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('an invalid detach-keys spec fails with the CLI text', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id, detachKeys: 'ctrl-a,xy' });
+      const run = new PtyRunHere({ op: 'attach', container: id, detachKeys: 'ctrl-a,xy' });
       await run.waitFor("[error] DetachKeysError: unknown character: 'xy'");
       const { before, after } = await run.modes();
       expect(after).toBe(before);
@@ -159,7 +155,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('the terminal mode is back after the container is killed mid-session', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id });
+      const run = new PtyRunHere({ op: 'attach', container: id });
       await run.waitFor('/ # ');
       await docker.getContainer(id).kill();
       expect(await run.result()).toEqual({ exitCode: 137, detached: false });
@@ -169,7 +165,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('the terminal mode is back after SIGTERM to the attaching process', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id });
+      const run = new PtyRunHere({ op: 'attach', container: id });
       const pid = await run.pid();
       await run.waitFor('/ # ');
       process.kill(pid, 'SIGTERM');
@@ -180,7 +176,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('the terminal mode is back after an uncaught exception in the attaching program', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id, crashOnUsr2: true });
+      const run = new PtyRunHere({ op: 'attach', container: id, crashOnUsr2: true });
       const pid = await run.pid();
       await run.waitFor('/ # ');
       process.kill(pid, 'SIGUSR2');
@@ -192,7 +188,7 @@ for (const { name, engine, env, options } of await testEngines()) {
 
     it('the terminal mode is back after the program closes the session (close()); the container keeps running', async () => {
       const id = await containers.create(['/bin/sh'], { tty: true, openStdin: true });
-      const run = new PtyRun({ op: 'attach', container: id, closeOnUsr2: true });
+      const run = new PtyRunHere({ op: 'attach', container: id, closeOnUsr2: true });
       const pid = await run.pid();
       await run.waitFor('/ # ');
       process.kill(pid, 'SIGUSR2');
