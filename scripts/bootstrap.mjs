@@ -78,7 +78,7 @@ function ensureNode() {
     npmInstallInto(prefix, NODE_PACKAGE);
   }
   say(
-    `Node ${process.version} is older than ${MIN_NODE.join('.')}: using .tools/node (Node ${spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim()})`,
+    `Node ${process.version} is older than ${MIN_NODE.join('.')}: using .tools/node (Node v${NODE_VERSION})`,
   );
   const status = run(bin, [fileURLToPath(import.meta.url), command, ...extraArgs], {
     env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}` },
