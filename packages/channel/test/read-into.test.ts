@@ -18,6 +18,19 @@ function recordReads(stream: { read(n?: number): Uint8Array | null }): Uint8Arra
   return seen;
 }
 
+/** Sends `sent` from `tx`, receives as many on `rx`, and checks they arrived intact. */
+async function exchange(tx: Channel, rx: Channel, sent: Buffer[]): Promise<Uint8Array[]> {
+  const sending = (async () => {
+    for (const m of sent) await tx.send(m);
+    await tx.flush();
+  })();
+  const got: Uint8Array[] = [];
+  for (let i = 0; i < sent.length; i++) got.push(await rx.recv());
+  await sending;
+  for (let i = 0; i < sent.length; i++) expect(Buffer.from(got[i]!).equals(sent[i]!)).toBe(true);
+  return got;
+}
+
 describe('Channel over a stream that reads into chosen memory', () => {
   it('receives large messages in the very memory the socket read them into', async () => {
     const pair = await tcpPair({}, true);
@@ -25,14 +38,7 @@ describe('Channel over a stream that reads into chosen memory', () => {
     const tx = new Channel(pair.a);
     const rx = new Channel(pair.b);
     const sent = Array.from({ length: 32 }, (_, i) => randomBytes(64 * 1024 + i * 997));
-    const sending = (async () => {
-      for (const m of sent) await tx.send(m);
-      await tx.flush();
-    })();
-    const got: Uint8Array[] = [];
-    for (let i = 0; i < sent.length; i++) got.push(await rx.recv());
-    await sending;
-    for (let i = 0; i < sent.length; i++) expect(Buffer.from(got[i]!).equals(sent[i]!)).toBe(true);
+    const got = await exchange(tx, rx, sent);
     // A message the socket read into holds the very chunks read() handed out. Timing may
     // make the odd message arrive by an ordinary read; most may not.
     const direct = got.filter((m) => seen.some((chunk) => chunk.buffer === m.buffer));
@@ -46,14 +52,7 @@ describe('Channel over a stream that reads into chosen memory', () => {
     const tx = new Channel(pair.a, { frameSize: 256 * 1024 });
     const rx = new Channel(pair.b);
     const sent = Array.from({ length: 4 }, () => randomBytes(4 * 1024 * 1024 + 123));
-    const sending = (async () => {
-      for (const m of sent) await tx.send(m);
-      await tx.flush();
-    })();
-    const got: Uint8Array[] = [];
-    for (let i = 0; i < sent.length; i++) got.push(await rx.recv());
-    await sending;
-    for (let i = 0; i < sent.length; i++) expect(Buffer.from(got[i]!).equals(sent[i]!)).toBe(true);
+    const got = await exchange(tx, rx, sent);
     // Most of each 4 MiB message (17 frames) was read by the socket straight into its buffer.
     for (const m of got) {
       const inPlace = seen
@@ -75,16 +74,7 @@ describe('Channel over a stream that reads into chosen memory', () => {
     const decrypt = vi.spyOn(CipherState.prototype, 'decrypt');
     try {
       const sent = Array.from({ length: 32 }, (_, i) => randomBytes(64 * 1024 + i * 997));
-      const sending = (async () => {
-        for (const m of sent) await tx.send(m);
-        await tx.flush();
-      })();
-      const got: Uint8Array[] = [];
-      for (let i = 0; i < sent.length; i++) got.push(await rx.recv());
-      await sending;
-      for (let i = 0; i < sent.length; i++) {
-        expect(Buffer.from(got[i]!).equals(sent[i]!)).toBe(true);
-      }
+      await exchange(tx, rx, sent);
       const records = decrypt.mock.calls.map(([, record]) => record).filter((r) => r.length > 1024);
       expect(records.length).toBe(sent.length);
       // A record the socket read into is opened in the very chunks read() handed out. No record
