@@ -2,9 +2,6 @@
 // The `sluice` executable. `--version` answers before anything else loads: the start-up
 // budget is 1.5× `node -e 0`, and commander alone costs about half of that. Everything else
 // goes through main(), which loads each command's module only when that command runs.
-// A namespace import: Node < 22.1 has no enableCompileCache, and must still get to the
-// one-line "needs a newer Node" message.
-import * as nodeModule from 'node:module';
 import { version } from './version.js';
 
 const argv = process.argv.slice(2);
@@ -15,7 +12,11 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 } else {
   // V8's code cache on disk (Node's own, in the temp directory): the modules a command loads
   // (dockerode alone is some 300) compile once, not on every run.
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  // Read, not imported: Node < 22.1 has no enableCompileCache, and Node < 20.16 no
+  // getBuiltinModule, and both must still get to main()'s one-line "needs a newer Node".
+  (
+    process.getBuiltinModule?.('node:module') as { enableCompileCache?: () => unknown } | undefined
+  )?.enableCompileCache?.();
   // `sluice logs c | head`: once the reader is gone there is nobody to tell; end quietly,
   // as a program killed by SIGPIPE does, not with a stack trace (Node ignores SIGPIPE).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

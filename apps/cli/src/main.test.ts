@@ -3,16 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { capture } from '../test/capture.js';
 import { main } from './main.js';
-import { buildProgram, type ProgramState } from './program.js';
+import { buildProgram, commandNamed, type ProgramState } from './program.js';
+
+type Parsed = { command: string; args: unknown[]; opts: Record<string, unknown> };
 
 /** Parses `argv` with every action replaced by one that records what it got. */
-async function parse(
-  argv: string[],
-): Promise<{ command: string; args: unknown[]; opts: Record<string, unknown> }> {
+async function parseWith(argv: string[], only: string | undefined): Promise<Parsed> {
   const c = capture();
   const state: ProgramState = { exitCode: 0, command: '' };
-  const program = buildProgram(c.io, state);
-  let seen: { command: string; args: unknown[]; opts: Record<string, unknown> } | undefined;
+  const program = buildProgram(c.io, state, only);
+  let seen: Parsed | undefined;
   for (const cmd of program.commands) {
     cmd.action(() => {
       seen = { command: cmd.name(), args: cmd.processedArgs, opts: cmd.opts() };
@@ -21,6 +21,16 @@ async function parse(
   await program.parseAsync(argv, { from: 'user' });
   if (!seen) throw new Error(`no command ran for ${argv.join(' ')}`);
   return seen;
+}
+
+/**
+ * What the full program makes of `argv`, checked against the program main() builds for it
+ * (only the command `commandNamed` finds): both must parse every command line alike.
+ */
+async function parse(argv: string[]): Promise<Parsed> {
+  const full = await parseWith(argv, undefined);
+  expect(await parseWith(argv, commandNamed(argv))).toEqual(full);
+  return full;
 }
 
 const COMMANDS = [
@@ -93,6 +103,35 @@ describe('sluice parsing (Docker-style rules)', () => {
       from: 'user',
     });
     expect(program.opts()).toEqual({ host: 'tcp://h:1', context: 'ctx', verbose: true });
+  });
+
+  it('builds only the command a line runs, and every command for help and typos', async () => {
+    expect(commandNamed(['run', '--rm', 'img'])).toBe('run');
+    // The values of -H and -c are not commands, however they are written.
+    expect(commandNamed(['-H', 'exec', '-c', 'logs', 'run', 'img'])).toBe('run');
+    expect(commandNamed(['-vH', 'exec', 'run', 'img'])).toBe('run');
+    expect(commandNamed(['-Hexec', 'run', 'img'])).toBe('run');
+    expect(commandNamed(['-Hc', 'exec', 'img'])).toBe('exec');
+    expect(commandNamed(['--host=unix:///s', '--context', 'demux', 'logs', 'x'])).toBe('logs');
+    for (const argv of [[], ['--help'], ['help', 'run'], ['completion', 'bash'], ['rnu'], ['--']]) {
+      expect(commandNamed(argv), argv.join(' ')).toBeUndefined();
+    }
+    for (const argv of [
+      ['-vH', 'exec', 'run', 'img', 'true'],
+      ['-Hc', 'exec', 'web', 'ls'],
+      ['-c', 'run', 'logs', '-f', 'web'],
+    ]) {
+      await parse(argv);
+    }
+    // A typo still gets the nearest command suggested, and a command's help is whole.
+    const typo = capture();
+    expect(await main(['rnu'], typo.io)).toBe(1);
+    const full = capture();
+    const state: ProgramState = { exitCode: 0, command: '' };
+    const program = buildProgram(full.io, state, 'run');
+    expect(program.commands.map((cmd) => cmd.name())).toEqual(['run']);
+    expect(await main(['run', '--help'], full.io)).toBe(0);
+    expect(full.out()).toContain('Usage: sluice run [options] <IMAGE> [COMMAND...]');
   });
 });
 

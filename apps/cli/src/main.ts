@@ -37,13 +37,15 @@ function verbose(argv: readonly string[]): boolean {
 
 /** Runs the `sluice` command with `argv` (without node and script) and resolves with its exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const { buildProgram } = await import('./program.js');
-  const { requireNode } = await import('./node-version.js');
   const state: ProgramState = { exitCode: 0, command: '' };
-  const program = buildProgram(io, state);
   const red = useColor(io) ? (t: string) => `\x1b[31m${t}\x1b[0m` : (t: string) => t;
   try {
+    // First: on an older Node the rest may not load at all (the bundled command reads Node's
+    // built-ins with process.getBuiltinModule, which Node 20.16 and 22.3 brought).
+    const { requireNode } = await import('./node-version.js');
     requireNode();
+    const { buildProgram, commandNamed } = await import('./program.js');
+    const program = buildProgram(io, state, commandNamed(argv));
     if (argv.length === 0) {
       program.outputHelp();
       return 0;

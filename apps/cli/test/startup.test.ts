@@ -1,9 +1,10 @@
 // A command loads only what it uses (issue 15 "Start-up and weight"): the built command run
-// with a preload that records every module resolved.
+// with a preload that records every module resolved. The command is a bundle split into
+// chunks: esbuild's metafile (dist/bin/meta.json) says which source modules a chunk holds.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dockerEngine, TEST_IMAGE } from '@sluice/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './harness.js';
@@ -11,6 +12,19 @@ import { run } from './harness.js';
 const engine = await dockerEngine();
 
 const TRACE = fileURLToPath(new URL('./fixtures/trace-loads.mjs', import.meta.url));
+const CLI_DIR = fileURLToPath(new URL('../', import.meta.url));
+const BIN_DIR = join(CLI_DIR, 'dist/bin/');
+const meta = JSON.parse(await readFile(join(BIN_DIR, 'meta.json'), 'utf8')) as {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+};
+
+/** The modules a resolved URL stands for: a bundle chunk's source modules, else itself. */
+function modulesOf(url: string): string[] {
+  if (!url.startsWith('file:')) return [url];
+  const output = meta.outputs[relative(CLI_DIR, fileURLToPath(url))];
+  if (!output) return [url];
+  return Object.keys(output.inputs).map((input) => pathToFileURL(resolve(CLI_DIR, input)).href);
+}
 
 describe('what each command loads', () => {
   let dir = '';
@@ -22,7 +36,8 @@ describe('what each command loads', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function loads(args: string[], input = '', exitCode?: number): Promise<string[]> {
+  /** The URLs `sluice args` resolved, as files (the bundle's chunks are in dist/bin). */
+  async function resolved(args: string[], input = '', exitCode?: number): Promise<string[]> {
     const file = join(dir, `trace-${n++}.txt`);
     const ran = await run('sluice', args, {
       input,
@@ -31,15 +46,40 @@ describe('what each command loads', () => {
     if (exitCode !== undefined) expect(ran.code, ran.stderr).toBe(exitCode);
     return (await readFile(file, 'utf8')).split('\n');
   }
+  /** The modules `sluice args` loaded, each chunk of the bundle standing for its sources. */
+  async function loads(args: string[], input = '', exitCode?: number): Promise<string[]> {
+    return (await resolved(args, input, exitCode)).flatMap(modulesOf);
+  }
   const uses = (urls: string[], pkg: string): boolean =>
     urls.some((u) => u.includes(`/node_modules/${pkg}/`) || u.includes(`/.pnpm/${pkg}@`));
 
   it('--version loads nothing but itself (not even commander)', async () => {
     const urls = await loads(['--version']);
     expect(
-      urls.filter((u) => u.startsWith('file:')).map((u) => u.replace(/.*\/dist\//, '')),
+      urls
+        .filter((u) => u.startsWith('file:'))
+        .map((u) => u.replace(/.*\/dist\//, ''))
+        .sort(),
     ).toEqual(['cli.js', 'version.js']);
   });
+
+  // The bin is the bundle: the command's own code, commander and the workspace packages come
+  // from a few chunks in dist/bin, not from some 80 files resolved one by one.
+  it.skipIf(!engine.available)(
+    'run reads its code from the bundle: no workspace package or commander file is resolved',
+    async () => {
+      const files = (await resolved(['run', '--rm', TEST_IMAGE, 'true'], '', 0)).filter((u) =>
+        u.startsWith('file:'),
+      );
+      const outside = files.filter(
+        (u) => !fileURLToPath(u).startsWith(BIN_DIR) && !u.endsWith('/trace-loads.mjs'),
+      );
+      expect(outside).toEqual([]);
+      // Each file read is a resolve, a read and a link: far fewer files than modules.
+      const modules = files.flatMap(modulesOf);
+      expect(files.length * 2).toBeLessThan(modules.length);
+    },
+  );
 
   it('demux loads neither dockerode nor ssh2 nor ws', async () => {
     const urls = await loads(['demux'], '');
