@@ -1,7 +1,6 @@
 // dockerode is an optional peer dependency: the caller brings it (and its instance) when it
 // wants dockerode's API. Loaded only when `engine.docker` is first read (a synchronous
 // require: dockerode is CommonJS), with a clear error when it is missing or too old.
-import { createRequire } from 'node:module';
 import { StreamError } from '@sluice/stream-core';
 import type Docker from 'dockerode';
 
@@ -10,7 +9,8 @@ export const MIN_DOCKERODE_MAJOR = 4;
 
 /** The dockerode constructor, or a `StreamError` saying how to install it. */
 export function requireDockerode(): typeof Docker {
-  const require = createRequire(import.meta.url);
+  // node:module read here, not imported: its load is start-up every engine would pay.
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
   let Dockerode: unknown;
   try {
     Dockerode = require('dockerode');
