@@ -1,7 +1,9 @@
 // The one place the CLI gets its Docker engine: --host / DOCKER_HOST, --context /
 // DOCKER_CONTEXT, resolved as the Docker CLI resolves them (pty-attach's resolveEngine()).
 // Failures to reach it become one line that names the address.
-import type { Engine } from '@sluice/pty-attach';
+// A static import of the one function: the bundle (dist/bin) then carries only what
+// resolveEngine needs, where a dynamic import of the package would load its whole index.
+import { type Engine, resolveEngine } from '@sluice/pty-attach';
 import type { GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 
@@ -20,7 +22,6 @@ export interface EngineHandle {
 
 /** Resolves the engine named by the global options and the environment. */
 export async function openEngine(globals: GlobalOptions): Promise<EngineHandle> {
-  const { resolveEngine } = await import('@sluice/pty-attach');
   const engine = await resolveEngine({
     ...(globals.host === undefined ? {} : { host: globals.host }),
     ...(globals.context === undefined ? {} : { context: globals.context }),
