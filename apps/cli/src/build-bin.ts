@@ -17,23 +17,26 @@ const packageDir = fileURLToPath(new URL('../', import.meta.url));
 /** The packages the bundle imports at run time instead of containing them. */
 export const BIN_EXTERNALS: readonly string[] = ['dockerode', 'ssh2', 'ws'];
 
-/** One static import of a Node built-in, as esbuild prints it. */
-const BUILTIN_IMPORT = /^import (\* as [\w$]+|[\w$]+|\{[^}]*\}) from "(node:[a-z_/]+)";$/gm;
+/** One static import of a Node built-in, as esbuild prints it (minified or not). */
+const BUILTIN_IMPORT =
+  /\bimport\s*(\*\s*as\s+[\w$]+|[\w$]+|\{[^}]*\})\s*from\s*"(node:[a-z_/]+)"\s*;?/g;
+/** Any import of a built-in left after the rewrite (a form it does not know). */
+const LEFT_OVER = /\bimport\s*[^;()]*?"node:[a-z_/]+"/;
 
 /**
  * `source` (a chunk) with its built-in imports rewritten to reads of process.getBuiltinModule
  * (the module object, as CommonJS require gets it). Why: Node's ES-module facade of a built-in
  * reads every export once, which runs the lazy getters behind them (node:process's loads its
  * report, finalization and worker modules; node:util's its parseArgs and diff): about 3 ms of
- * start-up across the bundle's imports. The rewrite keeps every line where it was (source maps).
+ * start-up across the bundle's imports. A form it does not know fails the build.
  */
 export function withoutBuiltinFacades(source: string): string {
-  const rewritten = source.replace(BUILTIN_IMPORT, (_line, what: string, id: string) => {
+  const rewritten = source.replace(BUILTIN_IMPORT, (_match, what: string, id: string) => {
     const read = `globalThis.process.getBuiltinModule(${JSON.stringify(id)})`;
-    if (what.startsWith('{')) return `const ${what.replace(/ as /g, ': ')} = ${read};`;
-    return `const ${what.replace(/^\* as /, '')} = ${read};`;
+    if (what.startsWith('{')) return `const ${what.replace(/\s+as\s+/g, ':')}=${read};`;
+    return `const ${what.replace(/^\*\s*as\s+/, '')}=${read};`;
   });
-  const left = /^import[^;]*from "node:[^"]*";/m.exec(rewritten);
+  const left = LEFT_OVER.exec(rewritten);
   if (left) throw new Error(`a built-in import the bundle step cannot rewrite: ${left[0]}`);
   return rewritten;
 }
@@ -61,6 +64,10 @@ export async function buildBin(): Promise<void> {
     external: [...BIN_EXTERNALS],
     // The chunks do not sit beside package.json as dist/version.js does.
     define: { __SLUICE_CLI_VERSION__: JSON.stringify(manifest.version) },
+    // Whitespace and comments out (V8 scans every byte of a module it compiles); names stay,
+    // as error classes and stack traces read them.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',

@@ -229,7 +229,9 @@ export async function connectNet(
   address: string,
   onread?: { buffer: () => Uint8Array; callback: (n: number, b: Uint8Array) => boolean },
 ): Promise<Socket> {
-  const net = await import('node:net');
+  // Read, not imported: an import of a built-in builds its ES-module facade, which runs every
+  // lazy getter of the module; this is on every session's path to its first request.
+  const net = process.getBuiltinModule('node:net');
   return new Promise<Socket>((resolve, reject) => {
     const socket = net.connect(onread ? { ...target, onread } : target);
     const onError = (error: Error): void => {
@@ -255,11 +257,9 @@ async function connectTls(
   settings: { ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean },
   address: string,
 ): Promise<Socket> {
-  const [tls, net, { AuthenticationError }] = await Promise.all([
-    import('node:tls'),
-    import('node:net'),
-    import('@sluice/stream-core'),
-  ]);
+  const tls = process.getBuiltinModule('node:tls');
+  const net = process.getBuiltinModule('node:net');
+  const { AuthenticationError } = await import('@sluice/stream-core');
   return new Promise<Socket>((resolve, reject) => {
     const socket = tls.connect({
       host,

@@ -68,8 +68,8 @@ async function fromHost(
 }
 
 async function readTls(dir: string, verify: boolean): Promise<EngineTls> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const { readFile } = process.getBuiltinModule('node:fs/promises');
+  const { join } = process.getBuiltinModule('node:path');
   const read = async (name: string, required: boolean): Promise<Buffer | undefined> => {
     try {
       return await readFile(join(dir, name));
