@@ -1,83 +1,90 @@
-// Bundles the `sluice` command into dist/bin with esbuild, at build time (after tsc): the
-// entry, commander and the workspace packages become a few files, split at every lazy
-// import() so that a command still loads only what it uses.
-// Why: resolving, reading and linking some 80 separate ES modules (each bare specifier walks
-// package.json files) is about 12 ms of every command's start-up, a quarter of what
-// `sluice run --rm IMAGE true` adds to the engine's own time (issue 15: ≤ 1.1× docker).
-// dockerode, ssh2 and ws stay outside the bundle: CommonJS with optional native parts, loaded
-// lazily by the packages, from this package's own dependencies.
-// dist/bin/meta.json (esbuild's metafile) says which source module went into which chunk: the
-// start-up tests read it to tell what a command loaded.
+// Bundles the `sluice` command into dist/bin with esbuild, at build time (after tsc), as two
+// CommonJS files:
+//  - sluice.cjs, the bin: `--version`, the code cache switched on, then the rest;
+//  - sluice-main.cjs: main(), commander and every workspace module a command may use, each
+//    module still evaluated only when its lazy import() first runs.
+// Why: loading some 80 separate ES modules (resolving each, looking up its package scope,
+// linking) was about 15 ms of every command's start-up, and as ES modules even the bundle's
+// 30 chunks kept 6 ms of that. `sluice run --rm IMAGE true` is measured against
+// `docker run` (issue 15: ≤ 1.1×), where start-up is most of the difference. The big file
+// is required after enableCompileCache(), so V8 compiles it once, not on every run.
+// dockerode, ssh2 and ws stay outside: CommonJS with optional native parts, required lazily
+// from this package's own dependencies.
+// dist/bin/meta.json (esbuild's metafiles) says which source modules each file holds: the
+// start-up tests read it.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
 
-/** The packages the bundle imports at run time instead of containing them. */
+/** The packages the bundle requires at run time instead of containing them. */
 export const BIN_EXTERNALS: readonly string[] = ['dockerode', 'ssh2', 'ws'];
 
-/** One static import of a Node built-in, as esbuild prints it (minified or not). */
-const BUILTIN_IMPORT =
-  /\bimport\s*(\*\s*as\s+[\w$]+|[\w$]+|\{[^}]*\})\s*from\s*"(node:[a-z_/]+)"\s*;?/g;
-/** Any import of a built-in left after the rewrite (a form it does not know). */
-const LEFT_OVER = /\bimport\s*[^;()]*?"node:[a-z_/]+"/;
+/** The bin, and the file it requires for every command but `--version`. */
+export const BIN_FILES = { bin: 'dist/bin/sluice.cjs', main: 'dist/bin/sluice-main.cjs' } as const;
 
-/**
- * `source` (a chunk) with its built-in imports rewritten to reads of process.getBuiltinModule
- * (the module object, as CommonJS require gets it). Why: Node's ES-module facade of a built-in
- * reads every export once, which runs the lazy getters behind them (node:process's loads its
- * report, finalization and worker modules; node:util's its parseArgs and diff): about 3 ms of
- * start-up across the bundle's imports. A form it does not know fails the build.
- */
-export function withoutBuiltinFacades(source: string): string {
-  const rewritten = source.replace(BUILTIN_IMPORT, (_match, what: string, id: string) => {
-    const read = `globalThis.process.getBuiltinModule(${JSON.stringify(id)})`;
-    if (what.startsWith('{')) return `const ${what.replace(/\s+as\s+/g, ':')}=${read};`;
-    return `const ${what.replace(/^\*\s*as\s+/, '')}=${read};`;
-  });
-  const left = LEFT_OVER.exec(rewritten);
-  if (left) throw new Error(`a built-in import the bundle step cannot rewrite: ${left[0]}`);
-  return rewritten;
-}
-
-/** Builds dist/bin/sluice.js, its chunks and meta.json from the tsc output in dist/. */
+/** Builds dist/bin/sluice.cjs, sluice-main.cjs and meta.json from the tsc output in dist/. */
 export async function buildBin(): Promise<void> {
   const { build } = await import('esbuild');
   const manifest = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as {
     version: string;
   };
-  // Chunk names carry content hashes: chunks of an earlier build would stay behind.
   await rm(join(packageDir, 'dist/bin'), { recursive: true, force: true });
-  const result = await build({
+  const common: BuildOptions = {
     absWorkingDir: packageDir,
-    entryPoints: { sluice: 'dist/cli.js' },
-    outdir: 'dist/bin',
-    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     // Old enough to parse on any Node a user may still have: the command must reach its
     // one-line "needs a newer Node" message there, not a syntax error.
     target: 'node18',
+    // Every import() a require(): of a bundled module, its lazy initialiser; no ES-module
+    // loader at all.
+    supported: { 'dynamic-import': false },
     external: [...BIN_EXTERNALS],
-    // The chunks do not sit beside package.json as dist/version.js does.
-    define: { __SLUICE_CLI_VERSION__: JSON.stringify(manifest.version) },
-    // Whitespace and comments out (V8 scans every byte of a module it compiles); names stay,
-    // as error classes and stack traces read them.
+    define: {
+      // The bundle does not sit beside package.json as dist/version.js does.
+      __SLUICE_CLI_VERSION__: JSON.stringify(manifest.version),
+      // CommonJS has no import.meta: dockerode is required relative to this file.
+      'import.meta.url': '__sluiceFileUrl',
+    },
+    banner: { js: 'var __sluiceFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // Whitespace and comments out (V8 scans every byte it compiles); names stay, as error
+    // classes and stack traces read them.
     minifyWhitespace: true,
     minifySyntax: true,
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
+  };
+  const main = await build({
+    ...common,
+    entryPoints: ['dist/main.js'],
+    outfile: BIN_FILES.main,
   });
-  for (const file of Object.keys(result.metafile.outputs)) {
-    if (!file.endsWith('.js')) continue;
-    const path = join(packageDir, file);
-    await writeFile(path, withoutBuiltinFacades(await readFile(path, 'utf8')));
-  }
-  await writeFile(join(packageDir, 'dist/bin/meta.json'), JSON.stringify(result.metafile));
+  const bin = await build({
+    ...common,
+    entryPoints: ['dist/cli.js'],
+    outfile: BIN_FILES.bin,
+    plugins: [
+      {
+        name: 'main-beside',
+        setup(b) {
+          b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({
+            path: './sluice-main.cjs',
+            external: true,
+          }));
+        },
+      },
+    ],
+  });
+  const metafile: Metafile = {
+    inputs: { ...main.metafile?.inputs, ...bin.metafile?.inputs },
+    outputs: { ...main.metafile?.outputs, ...bin.metafile?.outputs },
+  };
+  await writeFile(join(packageDir, 'dist/bin/meta.json'), JSON.stringify(metafile));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,4 +1,4 @@
-// Running the BUILT `sluice` (dist/bin/sluice.js, the bundle that ships as the bin, built by
+// Running the BUILT `sluice` (dist/bin/sluice.cjs, the bundle that ships as the bin, built by
 // turbo before the tests) as a person would: as a child process with pipes, or in a real
 // pseudo-terminal (node-pty). The same helpers run `docker`, the anchor the tests compare
 // against.
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type IPty, spawn as spawnPty } from 'node-pty';
 
 /** The built executable. */
-export const SLUICE: string = fileURLToPath(new URL('../dist/bin/sluice.js', import.meta.url));
+export const SLUICE: string = fileURLToPath(new URL('../dist/bin/sluice.cjs', import.meta.url));
 
 if (!existsSync(SLUICE)) {
   throw new Error(

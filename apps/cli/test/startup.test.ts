@@ -1,24 +1,27 @@
 // A command loads only what it uses (issue 15 "Start-up and weight"): the built command run
-// with a preload that records every module resolved. The command is a bundle split into
-// chunks: esbuild's metafile (dist/bin/meta.json) says which source modules a chunk holds.
+// with a preload that records every module resolved (ESM and CommonJS). The bin is a bundle
+// of two files, whose modules are evaluated only when first imported; which modules a
+// command's code reaches is seen in the unbundled build of the same sources (dist/cli.js),
+// and esbuild's metafile (dist/bin/meta.json) says which source modules a bundle file holds.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dockerEngine, TEST_IMAGE } from '@sluice/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from './harness.js';
+import { SLUICE } from './harness.js';
 
 const engine = await dockerEngine();
 
 const TRACE = fileURLToPath(new URL('./fixtures/trace-loads.mjs', import.meta.url));
 const CLI_DIR = fileURLToPath(new URL('../', import.meta.url));
-const BIN_DIR = join(CLI_DIR, 'dist/bin/');
-const meta = JSON.parse(await readFile(join(BIN_DIR, 'meta.json'), 'utf8')) as {
+const UNBUNDLED = join(CLI_DIR, 'dist/cli.js');
+const meta = JSON.parse(await readFile(join(CLI_DIR, 'dist/bin/meta.json'), 'utf8')) as {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 };
 
-/** The modules a resolved URL stands for: a bundle chunk's source modules, else itself. */
+/** The modules a resolved URL stands for: a bundle file's source modules, else itself. */
 function modulesOf(url: string): string[] {
   if (!url.startsWith('file:')) return [url];
   const output = meta.outputs[relative(CLI_DIR, fileURLToPath(url))];
@@ -36,52 +39,74 @@ describe('what each command loads', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** The URLs `sluice args` resolved, as files (the bundle's chunks are in dist/bin). */
-  async function resolved(args: string[], input = '', exitCode?: number): Promise<string[]> {
+  /** The URLs `node script args` resolved (script: the bin, or the unbundled build). */
+  async function resolved(
+    script: string,
+    args: string[],
+    input = '',
+    exitCode?: number,
+  ): Promise<string[]> {
     const file = join(dir, `trace-${n++}.txt`);
-    const ran = await run('sluice', args, {
-      input,
-      env: { NODE_OPTIONS: `--import=${TRACE}`, SLUICE_TRACE_FILE: file },
+    const code = await new Promise<number>((done, fail) => {
+      const child = spawn(process.execPath, [script, ...args], {
+        env: { ...process.env, NODE_OPTIONS: `--import=${TRACE}`, SLUICE_TRACE_FILE: file },
+        stdio: ['pipe', 'ignore', 'ignore'],
+        timeout: 30_000,
+      });
+      child.once('error', fail);
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+      child.once('close', (c) => done(c ?? -1));
     });
-    if (exitCode !== undefined) expect(ran.code, ran.stderr).toBe(exitCode);
-    return (await readFile(file, 'utf8')).split('\n');
+    if (exitCode !== undefined) expect(code).toBe(exitCode);
+    return (await readFile(file, 'utf8')).split('\n').filter((u) => u !== '');
   }
-  /** The modules `sluice args` loaded, each chunk of the bundle standing for its sources. */
-  async function loads(args: string[], input = '', exitCode?: number): Promise<string[]> {
-    return (await resolved(args, input, exitCode)).flatMap(modulesOf);
-  }
+  /** The modules the unbundled build of `sluice args` loaded. */
+  const loads = (args: string[], input = '', exitCode?: number): Promise<string[]> =>
+    resolved(UNBUNDLED, args, input, exitCode);
+  /** The files (bundle files, or packages outside it) the bin read for `sluice args`. */
+  const binFiles = async (args: string[], input = '', exitCode?: number): Promise<string[]> =>
+    (await resolved(SLUICE, args, input, exitCode)).filter(
+      (u) => u.startsWith('file:') && !u.endsWith('/trace-loads.mjs'),
+    );
   const uses = (urls: string[], pkg: string): boolean =>
     urls.some((u) => u.includes(`/node_modules/${pkg}/`) || u.includes(`/.pnpm/${pkg}@`));
 
   it('--version loads nothing but itself (not even commander)', async () => {
-    const urls = await loads(['--version']);
+    const files = await binFiles(['--version']);
+    expect(files.map((u) => u.replace(/.*\/dist\//, ''))).toEqual(['bin/sluice.cjs']);
     expect(
-      urls
-        .filter((u) => u.startsWith('file:'))
+      files
+        .flatMap(modulesOf)
         .map((u) => u.replace(/.*\/dist\//, ''))
         .sort(),
     ).toEqual(['cli.js', 'version.js']);
   });
 
-  // The bin is the bundle: the command's own code, commander and the workspace packages come
-  // from a few chunks in dist/bin, not from some 80 files resolved one by one.
+  // The bin is the bundle: every other command reads two files, not some 80 modules
+  // resolved, read and linked one by one, and none of dockerode, ssh2 and ws unless it needs
+  // them (the bundle keeps each package's lazy imports).
   it.skipIf(!engine.available)(
-    'run reads its code from the bundle: no workspace package, commander file or built-in facade is resolved',
+    'run reads two files, its whole code, and neither dockerode nor ssh2 nor ws',
     async () => {
-      const urls = await resolved(['run', '--rm', TEST_IMAGE, 'true'], '', 0);
-      // Built-ins are read with process.getBuiltinModule, never imported: an ES-module facade
-      // runs every lazy getter of its module (build-bin.ts).
-      expect(urls.filter((u) => u.startsWith('node:'))).toEqual([]);
-      const files = urls.filter((u) => u.startsWith('file:'));
-      const outside = files.filter(
-        (u) => !fileURLToPath(u).startsWith(BIN_DIR) && !u.endsWith('/trace-loads.mjs'),
-      );
-      expect(outside).toEqual([]);
-      // Each file read is a resolve, a read and a link: far fewer files than modules.
+      const files = await binFiles(['run', '--rm', TEST_IMAGE, 'true'], '', 0);
+      expect(files.map((u) => u.replace(/.*\/dist\//, ''))).toEqual([
+        'bin/sluice.cjs',
+        'bin/sluice-main.cjs',
+      ]);
       const modules = files.flatMap(modulesOf);
-      expect(files.length * 2).toBeLessThan(modules.length);
+      for (const pkg of ['commander', 'pty-attach', 'docker-demux', 'stream-core']) {
+        expect(modules.some((u) => u.includes(`/${pkg}/`))).toBe(true);
+      }
     },
   );
+
+  it('the bin requires none of dockerode, ssh2 and ws for demux, nor dockerode and ssh2 for connect', async () => {
+    const demux = await binFiles(['demux'], '');
+    const connect = await binFiles(['connect', 'tcp://127.0.0.1:1']);
+    for (const pkg of ['dockerode', 'ssh2', 'ws']) expect(uses(demux, pkg), pkg).toBe(false);
+    for (const pkg of ['dockerode', 'ssh2']) expect(uses(connect, pkg), pkg).toBe(false);
+  });
 
   it('demux loads neither dockerode nor ssh2 nor ws', async () => {
     const urls = await loads(['demux'], '');

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../free-port.js';
 import type { BenchSuite, Task } from '../harness.js';
 
-const CLI = fileURLToPath(new URL('../../../apps/cli/dist/bin/sluice.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../apps/cli/dist/bin/sluice.cjs', import.meta.url));
 const IMAGE = 'sluice-test/busybox:latest';
 const MIB = Math.max(1, Number(process.env.BENCH_CLI_MIB ?? 1024));
 const BYTES = MIB * 1024 * 1024;
