@@ -23,6 +23,18 @@ async function startBackground(args: string[]): Promise<string> {
   return name;
 }
 
+/**
+ * What `stty size` prints, waiting for its output line, not for its echo: a SIGWINCH that
+ * lands while the line is typed makes the shell redraw it, which splits the echo (with the
+ * Docker CLI as with sluice, since a resize reaches the container asynchronously).
+ */
+async function sttySize(t: Terminal): Promise<string> {
+  const from = t.mark;
+  t.type('stty size\r');
+  const m = await t.waitFor(/\r\n(\d+ \d+)\r\n\/ # /, from);
+  return m[1] as string;
+}
+
 describe.skipIf(!engine.available)('sluice in a terminal, against docker', () => {
   afterAll(async () => {
     if (made.length > 0) await run('docker', ['rm', '-f', ...made]);
@@ -36,12 +48,11 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
     try {
       await t.waitFor('/ # ');
       const echoed = await t.command('echo hello; ls /nonexistent-dir', '/ # ');
-      const size = await t.command('stty size', '/ # ');
+      const size = await sttySize(t);
       t.resize(100, 30);
       // The resize reaches the container asynchronously: ask until the shell sees it.
       let resized = '';
-      for (let i = 0; i < 50 && resized.trim() !== '30 100'; i++)
-        resized = await t.command('stty size', '/ # ');
+      for (let i = 0; i < 50 && resized !== '30 100'; i++) resized = await sttySize(t);
       t.type('exit 3\r');
       const code = await t.exitCode();
       // --rm: the engine removes it as the session ends; the CLI waits for that.
@@ -68,7 +79,7 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
     try {
       await t.waitFor('/ # ');
       const env = await t.command('echo "$GREETING"', '/ # ');
-      const size = await t.command('stty size', '/ # ');
+      const size = await sttySize(t);
       t.type('exit 5\r');
       return { env: env.trim(), size: size.trim(), code: await t.exitCode() };
     } finally {
