@@ -175,6 +175,7 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       } finally {
         this.stream.readInto?.(undefined);
         await this.stream.close();
+        this.#reader.release();
       }
     })();
     return this.#closing;
@@ -251,7 +252,11 @@ export class Channel implements AsyncIterable<Uint8Array>, AsyncDisposable {
       // Not from inside the read that found the fault: after it.
       queueMicrotask(() => {
         this.stream.readInto?.(undefined);
-        this.stream.close().then(resolve, resolve);
+        const closed = (): void => {
+          this.#reader.release();
+          resolve();
+        };
+        this.stream.close().then(closed, closed);
       });
     });
   }

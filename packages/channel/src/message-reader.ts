@@ -34,6 +34,10 @@ export class MessageReader {
   readonly #inbox: Uint8Array[] = [];
   #inboxHead = 0;
   #pulling: Promise<void> | undefined;
+  // The pending pull's resolver, woken by one readiness listener kept for the reader's life:
+  // a listener, closures and a Set entry per wait were most of a large message's garbage.
+  #wake: (() => void) | undefined;
+  #unlisten: (() => void) | undefined;
   #eof = false;
   #failure: unknown;
   #unwrapping: Promise<void> | undefined;
@@ -134,17 +138,28 @@ export class MessageReader {
       this.#readChunk();
       return RESOLVED;
     }
+    this.#unlisten ??= this.#stream.onReadiness(this.#onReadiness);
     this.#pulling = new Promise<void>((resolve) => {
-      const off = this.#stream.onReadiness(() => {
-        if (!this.#stream.readyToRead()) return;
-        off();
-        this.#pulling = undefined;
-        this.#readChunk();
-        resolve();
-      });
+      this.#wake = resolve;
     });
     return this.#pulling;
   }
+
+  /** Stops listening to the stream: call once it is closed (a pull still waiting would hang). */
+  release(): void {
+    this.#unlisten?.();
+    this.#unlisten = undefined;
+  }
+
+  readonly #onReadiness = (): void => {
+    const wake = this.#wake;
+    if (wake === undefined || !this.#stream.readyToRead()) return;
+    this.#wake = undefined;
+    this.#pulling = undefined;
+    this.#readChunk();
+    if (this.#eof) this.release();
+    wake();
+  };
 
   // The next message when one is available without waiting; undefined when it is not (or
   // when an error or an asynchronous decode is due: the slow path deals with those).
