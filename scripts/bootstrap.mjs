@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The one entry point behind `npm test` and `npm start`. Dependency-free on purpose: it
 // runs on whatever Node the machine has (20 is enough) and brings the rest:
-//   1. Node >= 24.11, the declared minimum (`engines`): when the machine's Node is older, that
-//      exact version (the `node@24.11.0` package from the npm registry) into .tools/, so CI
+//   1. Node >= 24.11.1, the declared minimum (`engines`): when the machine's Node is older, that
+//      exact version (the `node@24.11.1` package from the npm registry) into .tools/, so CI
 //      tests on the minimum it declares; then re-runs itself under it;
 //   2. pnpm at the version pinned in package.json#packageManager (into .tools/);
 //   3. `pnpm install --frozen-lockfile`, skipped when the lockfile has not changed;
@@ -18,9 +18,10 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = join(root, '.tools');
 // The oldest Node the packages declare (`engines`), and the one brought when the machine's
-// is older: 24.11 is the first release of the 24 LTS line.
-const MIN_NODE = [24, 11];
-const NODE_VERSION = '24.11.0';
+// is older: the 24 LTS line, from 24.11.1 (24.11.0 zero-fills every Buffer.allocUnsafe,
+// nodejs/node#60423, which taxes every read sluice makes into memory of its own).
+const MIN_NODE = [24, 11, 1];
+const NODE_VERSION = '24.11.1';
 const NODE_PACKAGE = `node@${NODE_VERSION}`;
 const command = process.argv[2] ?? 'test';
 const extraArgs = process.argv.slice(3);
@@ -58,8 +59,11 @@ function npmInstallInto(prefix, spec) {
 }
 
 function nodeIsRecentEnough(version) {
-  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
-  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  const have = version.replace(/^v/, '').split('.').map(Number);
+  for (let i = 0; i < MIN_NODE.length; i++) {
+    if ((have[i] ?? 0) !== MIN_NODE[i]) return (have[i] ?? 0) > MIN_NODE[i];
+  }
+  return true;
 }
 
 // Step 1: a recent enough Node. The npm `node` package ships the real binary and headers.

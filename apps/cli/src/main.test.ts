@@ -218,11 +218,14 @@ describe('Node version', () => {
   it('an older Node is one line that names both versions', async () => {
     const { requireNode } = await import('./node-version.js');
     expect(() => requireNode('20.20.2')).toThrow(
-      'this needs Node 24.11 or newer; it is running on Node 20.20.2',
+      'this needs Node 24.11.1 or newer; it is running on Node 20.20.2',
     );
-    expect(() => requireNode('22.15.0')).toThrow(/needs Node 24\.11/);
-    expect(() => requireNode('24.10.0')).toThrow(/needs Node 24\.11/);
-    expect(() => requireNode('24.11.0')).not.toThrow();
+    expect(() => requireNode('22.15.0')).toThrow(/needs Node 24\.11\.1/);
+    expect(() => requireNode('24.10.0')).toThrow(/needs Node 24\.11\.1/);
+    // 24.11.0 zero-fills Buffer.allocUnsafe (nodejs/node#60423).
+    expect(() => requireNode('24.11.0')).toThrow(/needs Node 24\.11\.1/);
+    expect(() => requireNode('24.11.1')).not.toThrow();
+    expect(() => requireNode('24.12.0')).not.toThrow();
     expect(() => requireNode('25.0.0')).not.toThrow();
   });
 });

@@ -29,8 +29,12 @@ function runWith(
 }
 
 const older = (version: string): boolean => {
-  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
-  return major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1]);
+  const have = version.replace(/^v/, '').split('.').map(Number);
+  for (let i = 0; i < MIN_NODE.length; i++) {
+    const part = have[i] ?? 0;
+    if (part !== MIN_NODE[i]) return part < (MIN_NODE[i] as number);
+  }
+  return false;
 };
 
 /** The first `node` on PATH older than MIN_NODE, with its version. */

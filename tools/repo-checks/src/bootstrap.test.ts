@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, rootBin, runCommand } from './repo.js';
 
-// A Node older than 24.11 on this machine, to check the path that brings Node 24.11 (CI and a
+// A Node older than 24.11.1 on this machine, to check the path that brings Node 24.11.1 (CI and a
 // fresh machine have Node 20 as `node` outside the bootstrapped folder).
 function olderNode(): string | undefined {
   const dirs = (process.env.PATH ?? '')
@@ -15,8 +15,8 @@ function olderNode(): string | undefined {
     const bin = join(dir, 'node');
     if (!existsSync(bin)) continue;
     const version = runCommand(bin, ['--version']).output.trim();
-    const [major, minor] = version.replace('v', '').split('.').map(Number) as [number, number];
-    if (major < 24 || (major === 24 && minor < 11)) return bin;
+    const [major = 0, minor = 0, patch = 0] = version.replace('v', '').split('.').map(Number);
+    if (major < 24 || (major === 24 && (minor < 11 || (minor === 11 && patch < 1)))) return bin;
   }
   return undefined;
 }
@@ -33,13 +33,13 @@ describe('bootstrap: a second run reuses what is there', () => {
 
   const old = olderNode();
   it.skipIf(old === undefined && process.env.CI === undefined)(
-    'under an older Node it reuses the Node 24.11 in .tools/node instead of installing it again',
+    'under an older Node it reuses the Node 24.11.1 in .tools/node instead of installing it again',
     { timeout: 120_000 },
     () => {
-      expect(old, 'CI machines have a Node older than 24.11 outside .tools').toBeDefined();
+      expect(old, 'CI machines have a Node older than 24.11.1 outside .tools').toBeDefined();
       const ran = runCommand(old as string, [join(repoRoot, 'scripts', 'bootstrap.mjs'), 'setup']);
       expect(ran.status, ran.output).toBe(0);
-      expect(ran.output).toMatch(/using \.tools\/node \(Node v24\.11\.0\)/);
+      expect(ran.output).toMatch(/using \.tools\/node \(Node v24\.11\.1\)/);
       expect(ran.output).not.toMatch(/installing (Node|pnpm|dependencies)/);
     },
   );
