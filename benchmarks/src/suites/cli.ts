@@ -93,7 +93,10 @@ async function serveSocat(target: number): Promise<{ child: ChildProcess; port: 
 
 // The limit's two Node programs: a client (stdin to a socket) and a forwarder (socket to
 // socket), with nothing but pipe() in between.
-const NODE_CLIENT = `const s=require('node:net').connect(+process.argv[1],'127.0.0.1',()=>process.stdin.pipe(s));s.resume();s.on('end',()=>process.exit(0));`;
+// A connection that fails or closes without the forwarder's end exits non-zero instead of
+// waiting. (The suite's limit side has hung twice on 2026-12-01 with this client idle and no
+// TCP socket left; the cause is not found yet.)
+const NODE_CLIENT = `const s=require('node:net').connect(+process.argv[1],'127.0.0.1',()=>process.stdin.pipe(s));s.resume();s.on('end',()=>process.exit(0));s.on('error',(e)=>{console.error(e.message);process.exit(1);});s.on('close',()=>process.exit(1));`;
 const NODE_FORWARDER = `const net=require('node:net');net.createServer({allowHalfOpen:true},(c)=>{const t=net.connect(+process.argv[2],'127.0.0.1');c.pipe(t);t.pipe(c);c.on('error',()=>{});t.on('error',()=>{});}).listen(+process.argv[1],'127.0.0.1',()=>console.log('ready'));`;
 
 /** Starts the Node forwarder on a free port and resolves once it listens. */
