@@ -20,7 +20,7 @@ import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
 
 /** The packages the bundle requires at run time instead of containing them. */
-export const BIN_EXTERNALS: readonly string[] = ['dockerode', 'ssh2', 'ws'];
+const BIN_EXTERNALS: readonly string[] = ['dockerode', 'ssh2', 'ws'];
 
 /**
  * commander requires node:child_process at load, only to run executable subcommands, which
@@ -47,7 +47,7 @@ const lazyChildProcessForCommander: Plugin = {
 };
 
 /** The bin, and the file it requires for every command but `--version`. */
-export const BIN_FILES = { bin: 'dist/bin/sluice.cjs', main: 'dist/bin/sluice-main.cjs' } as const;
+const BIN_FILES = { bin: 'dist/bin/sluice.cjs', main: 'dist/bin/sluice-main.cjs' } as const;
 
 /** Builds dist/bin/sluice.cjs, sluice-main.cjs and meta.json from the tsc output in dist/. */
 export async function buildBin(): Promise<void> {

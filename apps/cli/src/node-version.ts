@@ -7,7 +7,7 @@ import { CliError } from './errors.js';
 export const MIN_NODE: readonly [number, number, number] = [24, 11, 1];
 
 /** Whether `version` (`24.11.1`, `v20.20.2`) is MIN_NODE or newer. */
-function recentEnough(version: string): boolean {
+export function recentEnough(version: string): boolean {
   const have = version.replace(/^v/, '').split('.').map(Number);
   for (let i = 0; i < MIN_NODE.length; i++) {
     const part = have[i] ?? 0;

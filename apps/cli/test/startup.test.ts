@@ -3,14 +3,13 @@
 // of two files, whose modules are evaluated only when first imported; which modules a
 // command's code reaches is seen in the unbundled build of the same sources (dist/cli.js),
 // and esbuild's metafile (dist/bin/meta.json) says which source modules a bundle file holds.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dockerEngine, TEST_IMAGE } from '@sluice/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLUICE } from './harness.js';
+import { quote, run, SLUICE } from './harness.js';
 
 const engine = await dockerEngine();
 
@@ -47,18 +46,11 @@ describe('what each command loads', () => {
     exitCode?: number,
   ): Promise<string[]> {
     const file = join(dir, `trace-${n++}.txt`);
-    const code = await new Promise<number>((done, fail) => {
-      const child = spawn(process.execPath, [script, ...args], {
-        env: { ...process.env, NODE_OPTIONS: `--import=${TRACE}`, SLUICE_TRACE_FILE: file },
-        stdio: ['pipe', 'ignore', 'ignore'],
-        timeout: 30_000,
-      });
-      child.once('error', fail);
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input);
-      child.once('close', (c) => done(c ?? -1));
+    const ran = await run('sh', [[process.execPath, script, ...args].map(quote).join(' ')], {
+      input,
+      env: { NODE_OPTIONS: `--import=${TRACE}`, SLUICE_TRACE_FILE: file },
     });
-    if (exitCode !== undefined) expect(code).toBe(exitCode);
+    if (exitCode !== undefined) expect(ran.code, ran.stderr).toBe(exitCode);
     return (await readFile(file, 'utf8')).split('\n').filter((u) => u !== '');
   }
   /** The modules the unbundled build of `sluice args` loaded. */
