@@ -1,7 +1,7 @@
 // Bundles the `sluice` command into dist/bin with esbuild, at build time (after tsc), as two
 // CommonJS files:
 //  - sluice.cjs, the bin: `--version`, the code cache switched on, then the rest;
-//  - sluice-main.cjs: main(), commander and every workspace module a command may use, each
+//  - sluice-main.cjs: main(), the command table and every workspace module a command may use, each
 //    module still evaluated only when its lazy import() first runs.
 // Why: loading some 80 separate ES modules (resolving each, looking up its package scope,
 // linking) was about 15 ms of every command's start-up, and as ES modules even the bundle's
@@ -15,36 +15,12 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BuildOptions, Metafile, Plugin } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
 
 /** The packages the bundle requires at run time instead of containing them. */
 const BIN_EXTERNALS: readonly string[] = ['dockerode', 'ssh2', 'ws'];
-
-/**
- * commander requires node:child_process at load, only to run executable subcommands, which
- * sluice has none of; loading it (with dgram and the rest it pulls in) is ~0.6 ms of every
- * command. Inside the bundle, commander gets a stand-in that requires it on first use.
- */
-const lazyChildProcessForCommander: Plugin = {
-  name: 'lazy-child-process-for-commander',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer)
-        ? { path: 'child_process', namespace: 'lazy-for-commander' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-for-commander' }, () => ({
-      loader: 'js',
-      contents: [
-        'let loaded;',
-        'const load = () => (loaded ??= require("node:child_process"));',
-        'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
-      ].join('\n'),
-    }));
-  },
-};
 
 /** The bin, and the file it requires for every command but `--version`. */
 const BIN_FILES = { bin: 'dist/bin/sluice.cjs', main: 'dist/bin/sluice-main.cjs' } as const;
@@ -87,7 +63,6 @@ export async function buildBin(): Promise<void> {
     ...common,
     entryPoints: ['dist/main.js'],
     outfile: BIN_FILES.main,
-    plugins: [lazyChildProcessForCommander],
   });
   const bin = await build({
     ...common,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `sluice` executable. `--version` answers before anything else loads: the start-up
-// budget is 1.5× `node -e 0`, and commander alone costs about half of that. Everything else
-// goes through main(), which loads each command's module only when that command runs.
+// The `sluice` executable. `--version` answers before anything else loads: its start-up
+// budget is 1.5× `node -e 0`. Everything else goes through main(), which loads each
+// command's module only when that command runs.
 import { version } from './version.js';
 
 const argv = process.argv.slice(2);

@@ -2,35 +2,25 @@
 // usage errors, one-line messages, and every command's help against its snapshot.
 import { describe, expect, it } from 'vitest';
 import { capture } from '../test/capture.js';
+import type { ParsedCommand } from './cli-spec.js';
+import { readCommandLine } from './command-line.js';
 import { main } from './main.js';
-import { buildProgram, commandNamed, type ProgramState } from './program.js';
+import { PROGRAM } from './program.js';
 
-type Parsed = { command: string; args: unknown[]; opts: Record<string, unknown> };
+type Parsed = ParsedCommand & { command: string; globals: Record<string, unknown> };
 
-/** Parses `argv` with every action replaced by one that records what it got. */
-async function parseWith(argv: string[], only: string | undefined): Promise<Parsed> {
-  const c = capture();
-  const state: ProgramState = { exitCode: 0, command: '' };
-  const program = buildProgram(c.io, state, only);
-  let seen: Parsed | undefined;
-  for (const cmd of program.commands) {
-    cmd.action(() => {
-      seen = { command: cmd.name(), args: cmd.processedArgs, opts: cmd.opts() };
-    });
-  }
-  await program.parseAsync(argv, { from: 'user' });
-  if (!seen) throw new Error(`no command ran for ${argv.join(' ')}`);
-  return seen;
+/** What the command line `argv` runs, with which operands and options (nothing is run). */
+function parse(argv: string[]): Parsed {
+  const line = readCommandLine(argv, PROGRAM);
+  if (line.kind !== 'command') throw new Error(`${argv.join(' ')} runs no command: ${line.kind}`);
+  return { command: line.command.name, globals: { ...line.globals }, ...line.parsed };
 }
 
-/**
- * What the full program makes of `argv`, checked against the program main() builds for it
- * (only the command `commandNamed` finds): both must parse every command line alike.
- */
-async function parse(argv: string[]): Promise<Parsed> {
-  const full = await parseWith(argv, undefined);
-  expect(await parseWith(argv, commandNamed(argv))).toEqual(full);
-  return full;
+/** The one line and exit code main() gives for `argv`. */
+async function failure(argv: string[]): Promise<{ code: number; err: string }> {
+  const c = capture();
+  const code = await main(argv, c.io);
+  return { code, err: c.err() };
 }
 
 const COMMANDS = [
@@ -47,14 +37,15 @@ const COMMANDS = [
 ];
 
 describe('sluice parsing (Docker-style rules)', () => {
-  it('combines short flags, repeats -e, takes --opt=value and --opt value', async () => {
-    const r = await parse([
+  it('combines short flags, repeats -e, takes --opt=value and --opt value', () => {
+    const r = parse([
       'run',
       '-it',
       '--rm',
       '-e',
       'A=1',
       '--env=B=2',
+      '-eC=3',
       '--name',
       'web',
       '-w',
@@ -67,71 +58,59 @@ describe('sluice parsing (Docker-style rules)', () => {
       interactive: true,
       tty: true,
       rm: true,
-      env: ['A=1', 'B=2'],
+      env: ['A=1', 'B=2', 'C=3'],
       name: 'web',
       workdir: '/tmp',
     });
+    // A cluster may end in an option that takes the next argument.
+    expect(parse(['run', '-ite', 'A=1', 'img']).opts).toMatchObject({ tty: true, env: ['A=1'] });
+    expect(parse(['run', 'img']).opts).toEqual({ env: [] });
   });
 
-  it('stops at IMAGE: everything after it belongs to the command', async () => {
-    const r = await parse(['run', '--rm', 'img', 'sh', '-c', 'ls -l', '--rm']);
+  it('stops at IMAGE: everything after it belongs to the command', () => {
+    const r = parse(['run', '--rm', 'img', 'sh', '-c', 'ls -l', '--rm']);
     expect(r.args).toEqual(['img', ['sh', '-c', 'ls -l', '--rm']]);
-    const e = await parse(['exec', '-i', 'box', 'cat', '-n']);
-    expect(e.args).toEqual(['box', ['cat', '-n']]);
+    const e = parse(['exec', '-i', 'box', 'cat', '-n', '--help']);
+    expect(e.args).toEqual(['box', ['cat', '-n', '--help']]);
     expect(e.opts.interactive).toBe(true);
   });
 
-  it('takes -- as the end of options', async () => {
-    const r = await parse(['demux', '--stdout', 'o', '--', '--looks-like-a-flag']);
+  it('takes options anywhere in the other commands, and -- as the end of options', () => {
+    const r = parse(['demux', '--stdout', 'o', '--', '--looks-like-a-flag']);
     expect(r.args).toEqual(['--looks-like-a-flag']);
     expect(r.opts.stdout).toBe('o');
-  });
-
-  it('reads --sig-proxy=false and --no-stdin as the Docker CLI does', async () => {
-    const r = await parse(['attach', '--sig-proxy=false', '--no-stdin', 'box']);
-    expect(r.opts).toMatchObject({ sigProxy: false, stdin: false });
-    expect((await parse(['attach', 'box'])).opts).toMatchObject({ sigProxy: true, stdin: true });
-  });
-
-  it('keeps global options before the command', async () => {
-    const c = capture();
-    const state: ProgramState = { exitCode: 0, command: '' };
-    const program = buildProgram(c.io, state);
-    const logs = program.commands.find((cmd) => cmd.name() === 'logs');
-    logs?.action(() => {});
-    await program.parseAsync(['-H', 'tcp://h:1', '--context=ctx', '-v', 'logs', 'box'], {
-      from: 'user',
+    expect(parse(['logs', 'box', '-f', '--tail', '3']).opts).toMatchObject({
+      follow: true,
+      tail: '3',
     });
-    expect(program.opts()).toEqual({ host: 'tcp://h:1', context: 'ctx', verbose: true });
+    expect(parse(['run', '--', 'img', '-x']).args).toEqual(['img', ['-x']]);
   });
 
-  it('builds only the command a line runs, and every command for help and typos', async () => {
-    expect(commandNamed(['run', '--rm', 'img'])).toBe('run');
-    // The values of -H and -c are not commands, however they are written.
-    expect(commandNamed(['-H', 'exec', '-c', 'logs', 'run', 'img'])).toBe('run');
-    expect(commandNamed(['-vH', 'exec', 'run', 'img'])).toBe('run');
-    expect(commandNamed(['-Hexec', 'run', 'img'])).toBe('run');
-    expect(commandNamed(['-Hc', 'exec', 'img'])).toBe('exec');
-    expect(commandNamed(['--host=unix:///s', '--context', 'demux', 'logs', 'x'])).toBe('logs');
-    for (const argv of [[], ['--help'], ['help', 'run'], ['completion', 'bash'], ['rnu'], ['--']]) {
-      expect(commandNamed(argv), argv.join(' ')).toBeUndefined();
-    }
-    for (const argv of [
-      ['-vH', 'exec', 'run', 'img', 'true'],
-      ['-Hc', 'exec', 'web', 'ls'],
-      ['-c', 'run', 'logs', '-f', 'web'],
-    ]) {
-      await parse(argv);
-    }
-    // A typo still gets the nearest command suggested, and a command's help is whole.
-    const typo = capture();
-    expect(await main(['rnu'], typo.io)).toBe(1);
-    const full = capture();
-    const state: ProgramState = { exitCode: 0, command: '' };
-    const program = buildProgram(full.io, state, 'run');
-    expect(program.commands.map((cmd) => cmd.name())).toEqual(['run']);
-    expect(await main(['run', '--help'], full.io)).toBe(0);
-    expect(full.out()).toContain('Usage: sluice run [options] <IMAGE> [COMMAND...]');
+  it('reads --sig-proxy=false, --no-stdin and --rm=false as the Docker CLI does', async () => {
+    const r = parse(['attach', '--sig-proxy=false', '--no-stdin', 'box']);
+    expect(r.opts).toMatchObject({ sigProxy: false, stdin: false });
+    expect(parse(['attach', 'box']).opts).toMatchObject({ sigProxy: true, stdin: true });
+    expect(parse(['run', '--rm=false', 'img']).opts).toMatchObject({ rm: false });
+    expect(parse(['run', '--rm=1', 'img']).opts).toMatchObject({ rm: true });
+    expect(await failure(['attach', '--sig-proxy=maybe', 'box'])).toEqual({
+      code: 125,
+      err: `sluice: invalid value for --sig-proxy: "maybe" (true or false) (see 'sluice attach --help')\n`,
+    });
+  });
+
+  it('keeps global options before the command, where their values are never the command', () => {
+    expect(parse(['-H', 'tcp://h:1', '--context=ctx', '-v', 'logs', 'box']).globals).toEqual({
+      host: 'tcp://h:1',
+      context: 'ctx',
+      verbose: true,
+    });
+    expect(parse(['-H', 'exec', '-c', 'logs', 'run', 'img'])).toMatchObject({
+      command: 'run',
+      globals: { host: 'exec', context: 'logs' },
+    });
+    expect(parse(['-vHexec', 'run', 'img']).globals).toEqual({ verbose: true, host: 'exec' });
+    // After the command, -H is that command's (unknown) flag.
+    expect(() => parse(['logs', '-H', 'x', 'box'])).toThrow('unknown flag: -H');
   });
 });
 
@@ -165,6 +144,48 @@ describe('sluice usage errors', () => {
       expect(await main(argv, c.io), argv.join(' ')).toBe(125);
       expect(c.err().split('\n'), argv.join(' ')).toHaveLength(2);
       expect(c.err()).toMatch(new RegExp(`^sluice: .*see 'sluice ${argv[0]} --help'`));
+    }
+  });
+
+  it('names the flag, the operand or the value that is wrong, and where to look', async () => {
+    const cases: Array<[string[], number, string]> = [
+      [['run', '--name'], 125, "option '--name <name>' argument missing (see 'sluice run --help')"],
+      [['run', '-x', 'img'], 125, "unknown flag: -x (see 'sluice run --help')"],
+      [['-H'], 125, "option '-H, --host <url>' argument missing (see 'sluice --help')"],
+      [['--frob'], 125, "unknown flag: --frob (see 'sluice --help')"],
+      [['exec', 'box'], 125, "missing required argument 'COMMAND' (see 'sluice exec --help')"],
+      [
+        ['mux', '--stream', 'stdin'],
+        125,
+        "option '--stream <name>' argument 'stdin' is invalid. Allowed choices are stdout, stderr (see 'sluice mux --help')",
+      ],
+      [['mux'], 125, "required option '--stream <name>' not specified (see 'sluice mux --help')"],
+      [
+        ['logs', 'box', 'extra'],
+        125,
+        "too many arguments for 'logs'. Expected 1 argument but got 2: box, extra (see 'sluice logs --help')",
+      ],
+      [
+        ['completion', 'fish'],
+        125,
+        "command-argument value 'fish' is invalid for argument 'shell'. Allowed choices are bash, zsh (see 'sluice completion --help')",
+      ],
+      [['help', 'frob'], 1, "unknown command: frob (see 'sluice --help')"],
+    ];
+    for (const [argv, code, line] of cases) {
+      expect(await failure(argv), argv.join(' ')).toEqual({ code, err: `sluice: ${line}\n` });
+    }
+  });
+
+  it('help wins over the rest of the line', async () => {
+    for (const argv of [
+      ['logs', '--frob', '--help'],
+      ['run', '-h', '--name'],
+      ['help', 'run'],
+    ]) {
+      const c = capture();
+      expect(await main(argv, c.io), argv.join(' ')).toBe(0);
+      expect(c.out()).toMatch(/^Usage: sluice (logs|run) \[options\]/);
     }
   });
 

@@ -1,389 +1,468 @@
-// The command-line surface: every command, option, help text and example, in one place.
-// Parsing is commander's (well kept, and it has what Docker-style parsing needs that
-// node:util parseArgs lacks: options that stop at the first operand, so that
-// `sluice run --rm img sh -c 'ls -l'` leaves `-c` to sh; generated help per command;
-// choices and repeatable options). Each action imports its command's module only when the
-// command runs, so `sluice demux` never loads dockerode, ssh2 or ws.
-import { Argument, Command, Option } from 'commander';
-import type { Context, GlobalOptions } from './context.js';
-import type { CliIo } from './io.js';
-import { version } from './version.js';
+// The command-line surface: every command, option, help text and example, in one table that
+// the parser (command-line.ts), the help (help.ts) and the completion scripts all read.
+// Each command's `run` imports its module only when the command runs, so `sluice demux`
+// never loads dockerode, ssh2 or ws.
+import type { CommandSpec, OptionSpec, ParsedCommand, ProgramSpec } from './cli-spec.js';
+import type { AttachFlags } from './commands/attach.js';
+import type { ConnectFlags } from './commands/connect.js';
+import type { DemuxFlags } from './commands/demux.js';
+import type { ExecFlags } from './commands/exec.js';
+import type { LogsFlags } from './commands/logs.js';
+import type { MuxFlags } from './commands/mux.js';
+import type { RunFlags } from './commands/run.js';
+import type { ServeFlags } from './commands/serve.js';
 
-/** Set by the action that ran: the process's exit code. */
-export interface ProgramState {
-  /** The exit code of the command that ran (0 when only help was printed). */
-  exitCode: number;
-  /** The name of the command being parsed or run, for error hints and exit codes. */
-  command: string;
-}
+const envOption: OptionSpec = {
+  long: 'env',
+  short: 'e',
+  kind: 'list',
+  value: 'KEY=VALUE',
+  default: [],
+  defaultLabel: 'none',
+  description: 'set an environment variable (repeatable)',
+};
 
-const HELP_WIDTH = 100;
+const detachKeysOption: OptionSpec = {
+  long: 'detach-keys',
+  kind: 'string',
+  value: 'keys',
+  description: 'key sequence to detach (default: ctrl-p,ctrl-q)',
+};
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+const interactiveOption: OptionSpec = {
+  long: 'interactive',
+  short: 'i',
+  kind: 'boolean',
+  description: 'keep stdin open and attach it',
+};
 
-function examples(lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
-}
+const ttyOption: OptionSpec = {
+  long: 'tty',
+  short: 't',
+  kind: 'boolean',
+  description: 'allocate a pseudo-TTY',
+};
 
-function envOption(): Option {
-  return new Option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)')
-    .argParser(collect)
-    .default([], 'none');
-}
+const workdirOption: OptionSpec = {
+  long: 'workdir',
+  short: 'w',
+  kind: 'string',
+  value: 'dir',
+  description: 'working directory inside the container',
+};
 
-function compressOption(): Option {
-  return new Option('--compress <alg>', 'compress each message').choices([
-    'deflate',
-    'brotli',
-    'zstd',
-  ]);
-}
+const userOption: OptionSpec = {
+  long: 'user',
+  short: 'u',
+  kind: 'string',
+  value: 'user',
+  description: 'user to run as (name|uid[:group|gid])',
+};
 
-function keyFileOption(): Option {
-  return new Option(
-    '--key-file <file>',
+const keyFileOption: OptionSpec = {
+  long: 'key-file',
+  kind: 'string',
+  value: 'file',
+  description:
     "encrypt with the pre-shared key in this file (made by 'sluice keygen'); both sides need it",
-  );
+};
+
+const compressOption: OptionSpec = {
+  long: 'compress',
+  kind: 'string',
+  value: 'alg',
+  choices: ['deflate', 'brotli', 'zstd'],
+  description: 'compress each message',
+};
+
+/** The one operand of a command that names a container. */
+const containerArgument = {
+  name: 'CONTAINER',
+  description: 'container name or ID',
+  required: true,
+} as const;
+
+/** The parsed options as a command module's flags (the table above says what they hold). */
+function flags<T>(parsed: ParsedCommand): T {
+  return parsed.opts as T;
 }
 
-/** The commands, in help order. */
-const COMMANDS: readonly string[] = [
-  'run',
-  'exec',
-  'attach',
-  'logs',
-  'demux',
-  'mux',
-  'keygen',
-  'serve',
-  'connect',
-  'completion',
-];
+const run: CommandSpec = {
+  name: 'run',
+  description: 'Create a container from IMAGE, attach to it, start it and wait for it to exit',
+  args: [
+    { name: 'IMAGE', description: 'image to run', required: true },
+    {
+      name: 'COMMAND',
+      description: 'command and arguments (everything after IMAGE)',
+      required: false,
+      variadic: true,
+    },
+  ],
+  options: [
+    interactiveOption,
+    ttyOption,
+    {
+      long: 'detach',
+      short: 'd',
+      kind: 'boolean',
+      description: 'run in the background and print the container ID',
+    },
+    { long: 'rm', kind: 'boolean', description: 'remove the container when it exits' },
+    { long: 'name', kind: 'string', value: 'name', description: 'name the container' },
+    detachKeysOption,
+    envOption,
+    workdirOption,
+    userOption,
+    {
+      long: 'entrypoint',
+      kind: 'string',
+      value: 'cmd',
+      description: "override the image's entrypoint",
+    },
+  ],
+  optionsEndAtOperand: true,
+  examples: [
+    'sluice run -it --rm sluice-test/busybox sh',
+    "sluice run --rm sluice-test/busybox sh -c 'ls -l /'",
+    'sluice run -d --name web -e PORT=8080 my-image',
+    "Exit code: the container's; 125 if it could not be created or started, 126/127 if COMMAND cannot run.",
+  ],
+  run: async (ctx, parsed) => {
+    const [image, command] = parsed.args as [string, string[]];
+    const { run } = await import('./commands/run.js');
+    return run(ctx, image, command, flags<RunFlags>(parsed));
+  },
+};
 
-/** Whether global option `arg` takes the next argument as its value (`-H url`, `-vc name`). */
-function takesNext(arg: string): boolean {
-  if (arg === '--host' || arg === '--context') return true;
-  if (arg.startsWith('--')) return false;
-  // A cluster of short flags: the first one with a value takes the rest, or the next arg.
-  for (let i = 1; i < arg.length; i++) {
-    if (arg[i] === 'H' || arg[i] === 'c') return i === arg.length - 1;
-  }
-  return false;
-}
+const exec: CommandSpec = {
+  name: 'exec',
+  description: 'Run a command in a running container',
+  args: [
+    containerArgument,
+    { name: 'COMMAND', description: 'command and arguments', required: true, variadic: true },
+  ],
+  options: [
+    interactiveOption,
+    ttyOption,
+    {
+      long: 'detach',
+      short: 'd',
+      kind: 'boolean',
+      description: 'run the command in the background',
+    },
+    detachKeysOption,
+    envOption,
+    workdirOption,
+    userOption,
+  ],
+  optionsEndAtOperand: true,
+  examples: [
+    'sluice exec -it web sh',
+    "echo hi | sluice exec -i web sh -c 'cat > /tmp/x'",
+    "Exit code: the command's; 1 after a detach; 126/127 if COMMAND cannot run.",
+  ],
+  run: async (ctx, parsed) => {
+    const [container, command] = parsed.args as [string, string[]];
+    const { exec } = await import('./commands/exec.js');
+    return exec(ctx, container, command, flags<ExecFlags>(parsed));
+  },
+};
 
-/**
- * The command `argv` runs, when the program can be built with that command alone: not for
- * help or completion (which list every command), nor for an unknown word (whose error
- * suggests the nearest command). Building one command instead of ten is some 2 ms of start-up.
- */
-export function commandNamed(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') return undefined;
-    if (arg.startsWith('-')) {
-      if (takesNext(arg)) i++;
-      continue;
-    }
-    return COMMANDS.includes(arg) && arg !== 'completion' ? arg : undefined;
-  }
-  return undefined;
-}
+const attach: CommandSpec = {
+  name: 'attach',
+  description: "Attach this terminal to a running container's stdin, stdout and stderr",
+  args: [containerArgument],
+  options: [
+    {
+      long: 'no-stdin',
+      kind: 'boolean',
+      key: 'stdin',
+      negates: true,
+      default: true,
+      description: 'do not attach stdin',
+    },
+    {
+      long: 'sig-proxy',
+      kind: 'boolean',
+      inlineBoolean: true,
+      default: true,
+      description: 'forward signals to the container (non-TTY)',
+    },
+    detachKeysOption,
+  ],
+  examples: [
+    'sluice attach web',
+    'sluice attach --detach-keys ctrl-a,d web',
+    'Exit code: the container\'s; 1 after a detach ("read escape sequence"), as docker attach.',
+  ],
+  run: async (ctx, parsed) => {
+    const { attachCommand } = await import('./commands/attach.js');
+    return attachCommand(ctx, parsed.args[0] as string, flags<AttachFlags>(parsed));
+  },
+};
 
-/**
- * Builds the `sluice` program writing to `io`; the action that runs records its exit code in
- * `state`. With `only` (from `commandNamed`), the other commands are left out.
- */
-export function buildProgram(io: CliIo, state: ProgramState, only?: string): Command {
-  const wants = (name: string): boolean => only === undefined || only === name;
-  const program = new Command('sluice');
-  const context = (): Context => ({ io, globals: program.opts<GlobalOptions>() });
-  const done = (code: number): void => {
-    state.exitCode = code;
-  };
-  const configure = (cmd: Command): Command =>
-    cmd
-      .configureOutput({
-        writeOut: io.out,
-        writeErr: io.err,
-        outputError: () => {}, // main() prints errors, one line each
-        getOutHelpWidth: () => HELP_WIDTH,
-        getErrHelpWidth: () => HELP_WIDTH,
-      })
-      .exitOverride()
-      .hook('preSubcommand', (_root, sub) => {
-        state.command = sub.name();
-      });
+const logs: CommandSpec = {
+  name: 'logs',
+  description: "Print a container's logs: its stdout to stdout, its stderr to stderr",
+  args: [containerArgument],
+  options: [
+    {
+      long: 'follow',
+      short: 'f',
+      kind: 'boolean',
+      description: 'keep printing new output until the container stops',
+    },
+    {
+      long: 'tail',
+      short: 'n',
+      kind: 'string',
+      value: 'n',
+      default: 'all',
+      description: 'only the last n lines (or "all")',
+    },
+    {
+      long: 'timestamps',
+      short: 't',
+      kind: 'boolean',
+      description: 'prefix each line with its timestamp',
+    },
+    {
+      long: 'since',
+      kind: 'string',
+      value: 'time',
+      description: 'only logs since a timestamp (2026-12-01T10:00:00) or relative time (42m)',
+    },
+    {
+      long: 'until',
+      kind: 'string',
+      value: 'time',
+      description: 'only logs before a timestamp or relative time',
+    },
+  ],
+  examples: [
+    'sluice logs web',
+    'sluice logs -f --tail 10 web 2>/dev/null',
+    'sluice logs --since 10m -t web',
+  ],
+  run: async (ctx, parsed) => {
+    const { logs } = await import('./commands/logs.js');
+    return logs(ctx, parsed.args[0] as string, flags<LogsFlags>(parsed));
+  },
+};
 
-  configure(program)
-    .description('Move bytes between terminals, processes, sockets and Docker containers.')
-    .usage('[global options] <command> [options]')
-    .version(`sluice ${version()}`, '-V, --version', 'print the version and exit')
-    .helpOption('-h, --help', 'print help (every command has its own)')
-    .option(
-      '-H, --host <url>',
-      'Docker engine to use: unix://, tcp://, ssh://user@host (default: DOCKER_HOST)',
-    )
-    .option(
-      '-c, --context <name>',
-      'Docker CLI context to use (default: DOCKER_CONTEXT, then the current one)',
-    )
-    .option('-v, --verbose', 'on failure, print the stack trace and causes too')
-    .helpCommand('help [command]', 'print help for a command')
-    .enablePositionalOptions()
-    .addHelpText(
-      'after',
-      examples([
-        'sluice run -it --rm sluice-test/busybox sh',
-        'sluice logs -f web 2>errors.log',
-        "sluice keygen k && sluice serve tcp://0.0.0.0:7000 --key-file k --exec 'sh -i'",
-        'sluice connect tcp://server:7000 --key-file k',
-        'sluice demux --stdout out.txt --stderr err.txt capture.bin',
-        "Run 'sluice <command> --help' for a command's options.",
-      ]),
-    );
+const demux: CommandSpec = {
+  name: 'demux',
+  description: 'Split a captured multiplexed Docker stream (FILE, or stdin) into stdout and stderr',
+  args: [{ name: 'FILE', description: 'the captured stream (default: stdin)', required: false }],
+  options: [
+    {
+      long: 'stdout',
+      kind: 'string',
+      value: 'file',
+      description: "write the stream's stdout here (default: stdout)",
+    },
+    {
+      long: 'stderr',
+      kind: 'string',
+      value: 'file',
+      description: "write the stream's stderr here (default: stderr)",
+    },
+  ],
+  examples: [
+    'sluice demux capture.bin',
+    'sluice demux --stdout out.txt --stderr err.txt < capture.bin',
+    'Exit code: 0; 1 on a truncated or malformed stream (after writing all that arrived) or a daemon error frame.',
+  ],
+  run: async (ctx, parsed) => {
+    const { demuxCommand } = await import('./commands/demux.js');
+    return demuxCommand(ctx, parsed.args[0] as string | undefined, flags<DemuxFlags>(parsed));
+  },
+};
 
-  const sub = (name: string): Command => {
-    const cmd = configure(program.command(name)).helpOption('-h, --help', 'print this help');
-    return cmd;
-  };
+const mux: CommandSpec = {
+  name: 'mux',
+  description: 'Frame bytes (FILE, or stdin) as one stream of a multiplexed Docker stream',
+  args: [{ name: 'FILE', description: 'the bytes to frame (default: stdin)', required: false }],
+  options: [
+    {
+      long: 'stream',
+      kind: 'string',
+      value: 'name',
+      choices: ['stdout', 'stderr'],
+      required: true,
+      description: 'which stream the bytes are',
+    },
+  ],
+  examples: [
+    '(printf out | sluice mux --stream stdout; printf err | sluice mux --stream stderr) > capture.bin',
+  ],
+  run: async (ctx, parsed) => {
+    const { muxCommand } = await import('./commands/mux.js');
+    return muxCommand(ctx, parsed.args[0] as string | undefined, flags<MuxFlags>(parsed));
+  },
+};
 
-  if (wants('run'))
-    sub('run')
-      .description('Create a container from IMAGE, attach to it, start it and wait for it to exit')
-      .argument('<IMAGE>', 'image to run')
-      .argument('[COMMAND...]', 'command and arguments (everything after IMAGE)')
-      .option('-i, --interactive', 'keep stdin open and attach it')
-      .option('-t, --tty', 'allocate a pseudo-TTY')
-      .option('-d, --detach', 'run in the background and print the container ID')
-      .option('--rm', 'remove the container when it exits')
-      .option('--name <name>', 'name the container')
-      .option('--detach-keys <keys>', 'key sequence to detach (default: ctrl-p,ctrl-q)')
-      .addOption(envOption())
-      .option('-w, --workdir <dir>', 'working directory inside the container')
-      .option('-u, --user <user>', 'user to run as (name|uid[:group|gid])')
-      .option('--entrypoint <cmd>', "override the image's entrypoint")
-      .passThroughOptions()
-      .addHelpText(
-        'after',
-        examples([
-          'sluice run -it --rm sluice-test/busybox sh',
-          "sluice run --rm sluice-test/busybox sh -c 'ls -l /'",
-          'sluice run -d --name web -e PORT=8080 my-image',
-          "Exit code: the container's; 125 if it could not be created or started, 126/127 if COMMAND cannot run.",
-        ]),
-      )
-      .action(async (image: string, command: string[], _opts, cmd: Command) => {
-        const { run } = await import('./commands/run.js');
-        done(await run(context(), image, command, cmd.opts()));
-      });
+const keygen: CommandSpec = {
+  name: 'keygen',
+  description: 'Write a new random key file for --key-file (mode 0600; never overwrites)',
+  args: [{ name: 'FILE', description: 'where to write it (default: print it)', required: false }],
+  options: [],
+  examples: ['sluice keygen ~/.sluice/key', 'sluice keygen > key'],
+  run: async (ctx, parsed) => {
+    const { keygen } = await import('./commands/keygen.js');
+    return keygen(ctx, parsed.args[0] as string | undefined);
+  },
+};
 
-  if (wants('exec'))
-    sub('exec')
-      .description('Run a command in a running container')
-      .argument('<CONTAINER>', 'container name or ID')
-      .argument('<COMMAND...>', 'command and arguments')
-      .option('-i, --interactive', 'keep stdin open and attach it')
-      .option('-t, --tty', 'allocate a pseudo-TTY')
-      .option('-d, --detach', 'run the command in the background')
-      .option('--detach-keys <keys>', 'key sequence to detach (default: ctrl-p,ctrl-q)')
-      .addOption(envOption())
-      .option('-w, --workdir <dir>', 'working directory inside the container')
-      .option('-u, --user <user>', 'user to run as (name|uid[:group|gid])')
-      .passThroughOptions()
-      .addHelpText(
-        'after',
-        examples([
-          'sluice exec -it web sh',
-          "echo hi | sluice exec -i web sh -c 'cat > /tmp/x'",
-          "Exit code: the command's; 1 after a detach; 126/127 if COMMAND cannot run.",
-        ]),
-      )
-      .action(async (container: string, command: string[], _opts, cmd: Command) => {
-        const { exec } = await import('./commands/exec.js');
-        done(await exec(context(), container, command, cmd.opts()));
-      });
+const serve: CommandSpec = {
+  name: 'serve',
+  description: 'Listen on URL and serve each connection through an (encrypted, compressed) channel',
+  args: [
+    {
+      name: 'URL',
+      description: 'tcp://host:port (port 0: any), tls://, unix:///path, unix:@name, ws://, wss://',
+      required: true,
+    },
+  ],
+  options: [
+    keyFileOption,
+    compressOption,
+    { long: 'batch', kind: 'boolean', description: 'batch small messages' },
+    {
+      long: 'exec',
+      kind: 'string',
+      value: 'command',
+      description: 'run COMMAND for each connection, its stdin/stdout on the channel',
+    },
+    {
+      long: 'forward',
+      kind: 'string',
+      value: 'host:port',
+      description: 'forward each connection to this TCP address',
+    },
+    { long: 'echo', kind: 'boolean', description: 'send back what arrives' },
+    {
+      long: 'cert',
+      kind: 'string',
+      value: 'file',
+      description: 'certificate (PEM) for tls:// and wss://',
+    },
+    {
+      long: 'key',
+      kind: 'string',
+      value: 'file',
+      description: 'private key (PEM) for tls:// and wss://',
+    },
+  ],
+  examples: [
+    'sluice serve tcp://127.0.0.1:0 --echo',
+    "sluice serve tcp://0.0.0.0:7000 --key-file k --exec 'sh -i'",
+    'sluice serve unix:///tmp/db.sock --forward 127.0.0.1:5432',
+    'sluice serve tls://0.0.0.0:7443 --cert cert.pem --key key.pem --exec cat',
+    'The address it listens on is printed first ("listening on tcp://127.0.0.1:40123").',
+  ],
+  run: async (ctx, parsed) => {
+    const { serve } = await import('./commands/serve.js');
+    return serve(ctx, parsed.args[0] as string, flags<ServeFlags>(parsed));
+  },
+};
 
-  if (wants('attach'))
-    sub('attach')
-      .description("Attach this terminal to a running container's stdin, stdout and stderr")
-      .argument('<CONTAINER>', 'container name or ID')
-      .option('--no-stdin', 'do not attach stdin')
-      .addOption(
-        new Option('--sig-proxy [bool]', 'forward signals to the container (non-TTY)')
-          .argParser((v) => v !== 'false')
-          .default(true),
-      )
-      .option('--detach-keys <keys>', 'key sequence to detach (default: ctrl-p,ctrl-q)')
-      .addHelpText(
-        'after',
-        examples([
-          'sluice attach web',
-          'sluice attach --detach-keys ctrl-a,d web',
-          'Exit code: the container\'s; 1 after a detach ("read escape sequence"), as docker attach.',
-        ]),
-      )
-      .action(async (container: string, _opts, cmd: Command) => {
-        const { attachCommand } = await import('./commands/attach.js');
-        done(await attachCommand(context(), container, cmd.opts()));
-      });
-
-  if (wants('logs'))
-    sub('logs')
-      .description("Print a container's logs: its stdout to stdout, its stderr to stderr")
-      .argument('<CONTAINER>', 'container name or ID')
-      .option('-f, --follow', 'keep printing new output until the container stops')
-      .option('-n, --tail <n>', 'only the last n lines (or "all")', 'all')
-      .option('-t, --timestamps', 'prefix each line with its timestamp')
-      .option(
-        '--since <time>',
-        'only logs since a timestamp (2026-12-01T10:00:00) or relative time (42m)',
-      )
-      .option('--until <time>', 'only logs before a timestamp or relative time')
-      .addHelpText(
-        'after',
-        examples([
-          'sluice logs web',
-          'sluice logs -f --tail 10 web 2>/dev/null',
-          'sluice logs --since 10m -t web',
-        ]),
-      )
-      .action(async (container: string, _opts, cmd: Command) => {
-        const { logs } = await import('./commands/logs.js');
-        done(await logs(context(), container, cmd.opts()));
-      });
-
-  if (wants('demux'))
-    sub('demux')
-      .description(
-        'Split a captured multiplexed Docker stream (FILE, or stdin) into stdout and stderr',
-      )
-      .argument('[FILE]', 'the captured stream (default: stdin)')
-      .option('--stdout <file>', "write the stream's stdout here (default: stdout)")
-      .option('--stderr <file>', "write the stream's stderr here (default: stderr)")
-      .addHelpText(
-        'after',
-        examples([
-          'sluice demux capture.bin',
-          'sluice demux --stdout out.txt --stderr err.txt < capture.bin',
-          'Exit code: 0; 1 on a truncated or malformed stream (after writing all that arrived) or a daemon error frame.',
-        ]),
-      )
-      .action(async (file: string | undefined, _opts, cmd: Command) => {
-        const { demuxCommand } = await import('./commands/demux.js');
-        done(await demuxCommand(context(), file, cmd.opts()));
-      });
-
-  if (wants('mux'))
-    sub('mux')
-      .description('Frame bytes (FILE, or stdin) as one stream of a multiplexed Docker stream')
-      .argument('[FILE]', 'the bytes to frame (default: stdin)')
-      .addOption(
-        new Option('--stream <name>', 'which stream the bytes are')
-          .choices(['stdout', 'stderr'])
-          .makeOptionMandatory(),
-      )
-      .addHelpText(
-        'after',
-        examples([
-          '(printf out | sluice mux --stream stdout; printf err | sluice mux --stream stderr) > capture.bin',
-        ]),
-      )
-      .action(async (file: string | undefined, _opts, cmd: Command) => {
-        const { muxCommand } = await import('./commands/mux.js');
-        done(await muxCommand(context(), file, cmd.opts()));
-      });
-
-  if (wants('keygen'))
-    sub('keygen')
-      .description('Write a new random key file for --key-file (mode 0600; never overwrites)')
-      .argument('[FILE]', 'where to write it (default: print it)')
-      .addHelpText('after', examples(['sluice keygen ~/.sluice/key', 'sluice keygen > key']))
-      .action(async (file: string | undefined) => {
-        const { keygen } = await import('./commands/keygen.js');
-        done(await keygen(context(), file));
-      });
-
-  if (wants('serve'))
-    sub('serve')
-      .description(
-        'Listen on URL and serve each connection through an (encrypted, compressed) channel',
-      )
-      .argument(
-        '<URL>',
-        'tcp://host:port (port 0: any), tls://, unix:///path, unix:@name, ws://, wss://',
-      )
-      .addOption(keyFileOption())
-      .addOption(compressOption())
-      .option('--batch', 'batch small messages')
-      .option(
-        '--exec <command>',
-        'run COMMAND for each connection, its stdin/stdout on the channel',
-      )
-      .option('--forward <host:port>', 'forward each connection to this TCP address')
-      .option('--echo', 'send back what arrives')
-      .option('--cert <file>', 'certificate (PEM) for tls:// and wss://')
-      .option('--key <file>', 'private key (PEM) for tls:// and wss://')
-      .addHelpText(
-        'after',
-        examples([
-          'sluice serve tcp://127.0.0.1:0 --echo',
-          "sluice serve tcp://0.0.0.0:7000 --key-file k --exec 'sh -i'",
-          'sluice serve unix:///tmp/db.sock --forward 127.0.0.1:5432',
-          'sluice serve tls://0.0.0.0:7443 --cert cert.pem --key key.pem --exec cat',
-          'The address it listens on is printed first ("listening on tcp://127.0.0.1:40123").',
-        ]),
-      )
-      .action(async (url: string, _opts, cmd: Command) => {
-        const { serve } = await import('./commands/serve.js');
-        done(await serve(context(), url, cmd.opts()));
-      });
-
-  if (wants('connect'))
-    sub('connect')
-      .description(
-        'Connect to a sluice serve at URL and pipe stdin and stdout through it, like netcat',
-      )
-      .argument(
-        '<URL>',
+const connect: CommandSpec = {
+  name: 'connect',
+  description: 'Connect to a sluice serve at URL and pipe stdin and stdout through it, like netcat',
+  args: [
+    {
+      name: 'URL',
+      description:
         'tcp://, tls://, unix://, ws://, wss://, ssh://user@host[:port]/target-host:port',
-      )
-      .addOption(keyFileOption())
-      .addOption(compressOption())
-      .option('--ca <file>', 'trust this CA (PEM) for tls:// and wss://')
-      .option('--identity <file>', 'SSH private key for ssh:// (default: the SSH agent)')
-      .option('--known-hosts <file>', 'known_hosts for ssh:// (default: ~/.ssh/known_hosts)')
-      .addHelpText(
-        'after',
-        examples([
-          'sluice connect tcp://server:7000 --key-file k',
-          'tar c dir | sluice connect unix:///tmp/s.sock > reply',
-          'sluice connect ssh://me@bastion/10.0.0.5:7000 --identity ~/.ssh/id_ed25519',
-          'At the end of stdin it half-closes, then prints what still arrives.',
-        ]),
-      )
-      .action(async (url: string, _opts, cmd: Command) => {
-        const { connectCommand } = await import('./commands/connect.js');
-        done(await connectCommand(context(), url, cmd.opts()));
-      });
+      required: true,
+    },
+  ],
+  options: [
+    keyFileOption,
+    compressOption,
+    {
+      long: 'ca',
+      kind: 'string',
+      value: 'file',
+      description: 'trust this CA (PEM) for tls:// and wss://',
+    },
+    {
+      long: 'identity',
+      kind: 'string',
+      value: 'file',
+      description: 'SSH private key for ssh:// (default: the SSH agent)',
+    },
+    {
+      long: 'known-hosts',
+      kind: 'string',
+      value: 'file',
+      description: 'known_hosts for ssh:// (default: ~/.ssh/known_hosts)',
+    },
+  ],
+  examples: [
+    'sluice connect tcp://server:7000 --key-file k',
+    'tar c dir | sluice connect unix:///tmp/s.sock > reply',
+    'sluice connect ssh://me@bastion/10.0.0.5:7000 --identity ~/.ssh/id_ed25519',
+    'At the end of stdin it half-closes, then prints what still arrives.',
+  ],
+  run: async (ctx, parsed) => {
+    const { connectCommand } = await import('./commands/connect.js');
+    return connectCommand(ctx, parsed.args[0] as string, flags<ConnectFlags>(parsed));
+  },
+};
 
-  if (wants('completion'))
-    sub('completion')
-      .description('Print a shell completion script')
-      .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
-      .addHelpText(
-        'after',
-        examples([
-          'source <(sluice completion bash)',
-          'sluice completion zsh > ~/.zfunc/_sluice  # a directory on $fpath',
-        ]),
-      )
-      .action(async (shell: 'bash' | 'zsh') => {
-        const { completion } = await import('./commands/completion.js');
-        io.out(completion(program, shell));
-        done(0);
-      });
+const completion: CommandSpec = {
+  name: 'completion',
+  description: 'Print a shell completion script',
+  args: [{ name: 'shell', description: 'bash or zsh', required: true, choices: ['bash', 'zsh'] }],
+  options: [],
+  examples: [
+    'source <(sluice completion bash)',
+    'sluice completion zsh > ~/.zfunc/_sluice  # a directory on $fpath',
+  ],
+  run: async (ctx, parsed) => {
+    const { completion } = await import('./commands/completion.js');
+    ctx.io.out(completion(PROGRAM, parsed.args[0] as 'bash' | 'zsh'));
+    return 0;
+  },
+};
 
-  return program;
-}
+/** The `sluice` program. */
+export const PROGRAM: ProgramSpec = {
+  name: 'sluice',
+  description: 'Move bytes between terminals, processes, sockets and Docker containers.',
+  usage: '[global options] <command> [options]',
+  globalOptions: [
+    {
+      long: 'host',
+      short: 'H',
+      kind: 'string',
+      value: 'url',
+      description: 'Docker engine to use: unix://, tcp://, ssh://user@host (default: DOCKER_HOST)',
+    },
+    {
+      long: 'context',
+      short: 'c',
+      kind: 'string',
+      value: 'name',
+      description: 'Docker CLI context to use (default: DOCKER_CONTEXT, then the current one)',
+    },
+    {
+      long: 'verbose',
+      short: 'v',
+      kind: 'boolean',
+      description: 'on failure, print the stack trace and causes too',
+    },
+  ],
+  commands: [run, exec, attach, logs, demux, mux, keygen, serve, connect, completion],
+  examples: [
+    'sluice run -it --rm sluice-test/busybox sh',
+    'sluice logs -f web 2>errors.log',
+    "sluice keygen k && sluice serve tcp://0.0.0.0:7000 --key-file k --exec 'sh -i'",
+    'sluice connect tcp://server:7000 --key-file k',
+    'sluice demux --stdout out.txt --stderr err.txt capture.bin',
+    "Run 'sluice <command> --help' for a command's options.",
+  ],
+};

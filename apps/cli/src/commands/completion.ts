@@ -1,24 +1,25 @@
 // `sluice completion bash|zsh`: completion scripts generated from the program itself, so they
 // never drift from the real commands and options.
-import type { Command } from 'commander';
+import type { OptionSpec, ProgramSpec } from '../cli-spec.js';
+import { VERSION_OPTION } from '../command-line.js';
 
 interface Spec {
   name: string;
   options: string[];
 }
 
-function specs(program: Command): { globals: string[]; commands: Spec[] } {
-  const flags = (cmd: Command): string[] =>
-    cmd.options
-      .flatMap((o) => [o.short, o.long].filter((f): f is string => f !== undefined))
+function specs(program: ProgramSpec): { globals: string[]; commands: Spec[] } {
+  const flags = (options: readonly OptionSpec[]): string[] =>
+    options
+      .flatMap((o) => (o.short === undefined ? [`--${o.long}`] : [`-${o.short}`, `--${o.long}`]))
       .concat('--help');
   return {
-    globals: flags(program),
-    commands: program.commands.map((c) => ({ name: c.name(), options: flags(c) })),
+    globals: flags([VERSION_OPTION, ...program.globalOptions]),
+    commands: program.commands.map((c) => ({ name: c.name, options: flags(c.options) })),
   };
 }
 
-function bash(program: Command): string {
+function bash(program: ProgramSpec): string {
   const { globals, commands } = specs(program);
   const cases = commands.map((c) => `    ${c.name}) opts="${c.options.join(' ')}" ;;`).join('\n');
   return `# bash completion for sluice: source <(sluice completion bash)
@@ -46,10 +47,10 @@ complete -F _sluice sluice
 `;
 }
 
-function zsh(program: Command): string {
+function zsh(program: ProgramSpec): string {
   const { globals, commands } = specs(program);
   const described = program.commands
-    .map((c) => `    '${c.name()}:${c.description().replace(/'/g, "'\\''").replace(/:/g, '\\:')}'`)
+    .map((c) => `    '${c.name}:${c.description.replace(/'/g, "'\\''").replace(/:/g, '\\:')}'`)
     .join('\n');
   const cases = commands
     .map(
@@ -78,6 +79,6 @@ compdef _sluice sluice
 }
 
 /** The completion script for `shell`. */
-export function completion(program: Command, shell: 'bash' | 'zsh'): string {
+export function completion(program: ProgramSpec, shell: 'bash' | 'zsh'): string {
   return shell === 'bash' ? bash(program) : zsh(program);
 }
