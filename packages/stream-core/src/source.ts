@@ -1,7 +1,7 @@
 // Turns what a caller hands to `new Stream(...)` into a Node readable, a Node writable and,
 // when known, the file descriptor underneath.
 import type { ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
+import { createReadStream, createWriteStream, fstatSync, type Stats, write, writev } from 'node:fs';
 import { Socket } from 'node:net';
 import { Duplex, Readable, Writable } from 'node:stream';
 import { isatty, ReadStream as TtyReadStream, WriteStream as TtyWriteStream } from 'node:tty';
@@ -53,9 +53,9 @@ function isEnds(source: object): source is StreamEnds {
 
 function fromFd(fd: number): ResolvedSource {
   if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`not a file descriptor: ${fd}`);
-  let stat: fs.Stats;
+  let stat: Stats;
   try {
-    stat = fs.fstatSync(fd);
+    stat = fstatSync(fd);
   } catch (err) {
     throw new StreamClosedError(`file descriptor ${fd} is not open`, { cause: err });
   }
@@ -74,11 +74,12 @@ function fromFd(fd: number): ResolvedSource {
   // fs streams. The reader owns the descriptor (closes it when destroyed); the writer must
   // not close it a second time, since the number may already belong to another file by then.
   if (stat.isFile() || stat.isCharacterDevice()) {
-    const readable = fs.createReadStream('', { fd, autoClose: false });
-    const writable = fs.createWriteStream('', {
+    const readable = createReadStream('', { fd, autoClose: false });
+    const writable = createWriteStream('', {
       fd,
       autoClose: false,
-      fs: { ...fs, close: (_fd: number, callback: (err: null) => void) => callback(null) },
+      // Node's own write and writev; a close that leaves the descriptor open.
+      fs: { write, writev, close: (_fd: number, callback: (err: null) => void) => callback(null) },
     });
     return { readable, writable, duplex: undefined, fd, lazy: true };
   }
