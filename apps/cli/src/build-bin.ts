@@ -12,6 +12,7 @@
 // from this package's own dependencies.
 // dist/bin/meta.json (esbuild's metafiles) says which source modules each file holds: the
 // start-up tests read it.
+import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -47,10 +48,13 @@ export async function buildBin(): Promise<void> {
     define: {
       // The bundle does not sit beside package.json as dist/version.js does.
       __SLUICE_CLI_VERSION__: JSON.stringify(manifest.version),
-      // CommonJS has no import.meta: dockerode is required relative to this file.
-      'import.meta.url': '__sluiceFileUrl',
+      // CommonJS has no import.meta: dockerode is required relative to this file. Worked out
+      // when first read (path.resolve and URL building are not free at start-up).
+      'import.meta.url': '__sluiceFile.url',
     },
-    banner: { js: 'var __sluiceFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+    banner: {
+      js: 'var __sluiceFile = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+    },
     // Whitespace and comments out (V8 scans every byte it compiles); names stay, as error
     // classes and stack traces read them.
     minifyWhitespace: true,
@@ -64,8 +68,14 @@ export async function buildBin(): Promise<void> {
     entryPoints: ['dist/main.js'],
     outfile: BIN_FILES.main,
   });
+  // The bin names the code caches of sluice-main.cjs after its content (code-cache.ts).
+  const mainBuild = createHash('sha256')
+    .update(await readFile(join(packageDir, BIN_FILES.main)))
+    .digest('hex')
+    .slice(0, 16);
   const bin = await build({
     ...common,
+    define: { ...common.define, __SLUICE_MAIN_BUILD__: JSON.stringify(mainBuild) },
     entryPoints: ['dist/cli.js'],
     outfile: BIN_FILES.bin,
     plugins: [

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { capture } from '../test/capture.js';
 import type { ParsedCommand } from './cli-spec.js';
 import { readCommandLine } from './command-line.js';
+import { COMMAND_NAMES, commandWord } from './command-names.js';
 import { main } from './main.js';
 import { PROGRAM } from './program.js';
 
@@ -111,6 +112,15 @@ describe('sluice parsing (Docker-style rules)', () => {
     expect(parse(['-vHexec', 'run', 'img']).globals).toEqual({ verbose: true, host: 'exec' });
     // After the command, -H is that command's (unknown) flag.
     expect(() => parse(['logs', '-H', 'x', 'box'])).toThrow('unknown flag: -H');
+  });
+});
+
+describe('the command names the bin reads before the table', () => {
+  it("are the table's, and pick the command a line runs", () => {
+    expect(PROGRAM.commands.map((c) => c.name)).toEqual(COMMAND_NAMES);
+    expect(commandWord(['-H', 'unix:///s', 'run', '--rm', 'img'])).toBe('run');
+    expect(commandWord(['--help'])).toBe('other');
+    expect(commandWord(['rnu'])).toBe('other');
   });
 });
 

@@ -3,7 +3,7 @@
 // of two files, whose modules are evaluated only when first imported; which modules a
 // command's code reaches is seen in the unbundled build of the same sources (dist/cli.js),
 // and esbuild's metafile (dist/bin/meta.json) says which source modules a bundle file holds.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -64,36 +64,71 @@ describe('what each command loads', () => {
   const uses = (urls: string[], pkg: string): boolean =>
     urls.some((u) => u.includes(`/node_modules/${pkg}/`) || u.includes(`/.pnpm/${pkg}@`));
 
-  it('--version loads nothing but itself (not even the command table)', async () => {
-    const files = await binFiles(['--version']);
+  it('--version loads nothing but itself (not even the command table or the code cache)', async () => {
+    const urls = await resolved(SLUICE, ['--version']);
+    expect(urls).not.toContain('node:vm');
+    const files = urls.filter((u) => u.startsWith('file:') && !u.endsWith('/trace-loads.mjs'));
     expect(files.map((u) => u.replace(/.*\/dist\//, ''))).toEqual(['bin/sluice.cjs']);
-    expect(
-      files
-        .flatMap(modulesOf)
-        .map((u) => u.replace(/.*\/dist\//, ''))
-        .sort(),
-    ).toEqual(['cli.js', 'version.js']);
   });
 
-  // The bin is the bundle: every other command reads two files, not some 80 modules
-  // resolved, read and linked one by one, and none of dockerode, ssh2 and ws unless it needs
-  // them (the bundle keeps each package's lazy imports).
+  // The bin is the bundle: every other command reads the bin and sluice-main.cjs (loaded with
+  // its code cache, not through the module loader), not some 80 modules resolved, read and
+  // linked one by one, and none of dockerode, ssh2 and ws unless it needs them (the bundle
+  // keeps each package's lazy imports).
   it.skipIf(!engine.available)(
-    'run reads two files, its whole code, and neither dockerode nor ssh2 nor ws',
+    'run reads the bin and its bundle, its whole code, and neither dockerode nor ssh2 nor ws',
     async () => {
-      const urls = await resolved(SLUICE, ['run', '--rm', TEST_IMAGE, 'true'], '', 0);
+      const cacheHome = join(dir, 'cache-run');
+      const file = join(dir, `trace-${n++}.txt`);
+      const ran = await run('sluice', ['run', '--rm', TEST_IMAGE, 'true'], {
+        env: {
+          NODE_OPTIONS: `--import=${TRACE}`,
+          SLUICE_TRACE_FILE: file,
+          XDG_CACHE_HOME: cacheHome,
+        },
+      });
+      expect(ran.code, ran.stderr).toBe(0);
+      const urls = (await readFile(file, 'utf8')).split('\n');
       expect(urls).not.toContain('node:child_process');
       const files = urls.filter((u) => u.startsWith('file:') && !u.endsWith('/trace-loads.mjs'));
-      expect(files.map((u) => u.replace(/.*\/dist\//, ''))).toEqual([
-        'bin/sluice.cjs',
-        'bin/sluice-main.cjs',
+      expect(files.map((u) => u.replace(/.*\/dist\//, ''))).toEqual(['bin/sluice.cjs']);
+      // sluice-main.cjs was loaded through the code cache, which `run` made for itself.
+      const [build] = await readdir(join(cacheHome, 'sluice', 'code-cache'));
+      expect(await readdir(join(cacheHome, 'sluice', 'code-cache', build as string))).toEqual([
+        `run-${process.version}-${process.arch}.bin`,
       ]);
-      const modules = files.flatMap(modulesOf);
+      const modules = modulesOf(pathToFileURL(join(CLI_DIR, 'dist/bin/sluice-main.cjs')).href);
       for (const pkg of ['pty-attach', 'docker-demux', 'stream-core']) {
         expect(modules.some((u) => u.includes(`/${pkg}/`))).toBe(true);
       }
     },
   );
+
+  it('a command makes its code cache once and uses it after', async () => {
+    const cacheHome = join(dir, 'cache-demux');
+    const demux = () => run('sluice', ['demux'], { input: '', env: { XDG_CACHE_HOME: cacheHome } });
+    expect((await demux()).code).toBe(0);
+    const root = join(cacheHome, 'sluice', 'code-cache');
+    const [build] = await readdir(root);
+    const cache = join(root, build as string, `demux-${process.version}-${process.arch}.bin`);
+    const made = await stat(cache);
+    expect(made.mode & 0o777).toBe(0o600);
+    expect((await demux()).code).toBe(0);
+    // Used, not rewritten: a rejected or missing cache is written again at exit.
+    expect((await stat(cache)).mtimeMs).toBe(made.mtimeMs);
+    // One that does not fit (another Node, a damaged file) is replaced, and the command works.
+    await writeFile(cache, 'damaged');
+    expect((await demux()).code).toBe(0);
+    expect((await readFile(cache)).toString()).not.toBe('damaged');
+    // SLUICE_CODE_CACHE=0: none is read or written.
+    const off = join(dir, 'cache-off');
+    const r = await run('sluice', ['demux'], {
+      input: '',
+      env: { XDG_CACHE_HOME: off, SLUICE_CODE_CACHE: '0' },
+    });
+    expect(r.code).toBe(0);
+    await expect(readdir(off)).rejects.toThrow(/ENOENT/);
+  });
 
   it('the bin requires none of dockerode, ssh2 and ws for demux, nor dockerode and ssh2 for connect', async () => {
     const demux = await binFiles(['demux'], '');
