@@ -78,7 +78,11 @@ describe.skipIf(!engine.available)('sluice in a terminal, against docker', () =>
     });
     try {
       await t.waitFor('/ # ');
-      const env = await t.command('echo "$GREETING"', '/ # ');
+      // Read from the output line, not the echo: a SIGWINCH while typing (the CLI's first
+      // resize) makes busybox redraw the line, which splits the echo.
+      const from = t.mark;
+      t.type('echo "<$GREETING>"\r');
+      const env = (await t.waitFor(/\r\n<([^$>\r\n]*)>\r\n\/ # /, from))[1] as string;
       const size = await sttySize(t);
       t.type('exit 5\r');
       return { env: env.trim(), size: size.trim(), code: await t.exitCode() };
