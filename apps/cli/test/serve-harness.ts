@@ -17,6 +17,19 @@ export interface Served {
   stop: () => Promise<void>;
 }
 
+/** Whether `promise` settles within `ms`. */
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Starts `sluice serve args…` and resolves once it prints where it listens. */
 export function serve(args: string[]): Promise<Served> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SLUICE, 'serve', ...args]);
@@ -24,7 +37,8 @@ export function serve(args: string[]): Promise<Served> {
   child.stderr.on('data', (c: Buffer) => {
     err += c.toString();
   });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (c: Buffer): void => {
@@ -51,8 +65,21 @@ export function serve(args: string[]): Promise<Served> {
             child.stderr.on('data', check);
           }),
         stop: async () => {
-          child.kill();
-          await exited;
+          // SIGTERM, as a service manager stops it. A serve that outlives it, or whose
+          // stdio stays open after it exits, fails the test saying which, instead of
+          // hanging the suite's hook.
+          child.kill('SIGTERM');
+          if (!(await within(exited, 15_000))) {
+            child.kill('SIGKILL');
+            throw new Error(
+              `sluice serve ${args.join(' ')} did not exit within 15 s of SIGTERM; stderr: ${err}`,
+            );
+          }
+          if (!(await within(closed, 5_000))) {
+            throw new Error(
+              `sluice serve ${args.join(' ')} exited, but its stdout or stderr stayed open (held by a process it started?); stderr: ${err}`,
+            );
+          }
         },
       });
     };
