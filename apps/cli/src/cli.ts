@@ -33,7 +33,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   });
   // A promise chain, not a top-level await: the bundled bin is CommonJS (see build-bin.ts).
   loadMain()
-    .then(({ main }) => main(argv))
+    .then(async ({ main, saveCodeCache }) => {
+      const code = await main(argv);
+      // Before exit, not in an 'exit' listener: work right before process.exit() widens a
+      // window in which Node can deadlock at exit, joining a V8 compiler thread that waits
+      // for a garbage collection that never comes (nodejs/node#54918). A serve stopped by
+      // SIGTERM hung that way once; the JS that runs after this lets such a wait end first.
+      saveCodeCache();
+      return code;
+    })
     .then(exit, (error: unknown) => {
       // main() turns every failure into a line; this is an install that cannot load it.
       process.stderr.write(`sluice: cannot start: ${String(error)}\n`);
@@ -43,10 +51,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 
 /**
  * main(): in the bundled bin, from sluice-main.cjs beside it with the command's own code cache
- * (code-cache.ts), saved when the process exits; unbundled, from ./main.js.
+ * (code-cache.ts), to be saved once the command is done; unbundled, from ./main.js.
  */
-async function loadMain(): Promise<typeof import('./main.js')> {
-  if (typeof __SLUICE_MAIN_BUILD__ !== 'string') return import('./main.js');
+async function loadMain(): Promise<{
+  main: typeof import('./main.js')['main'];
+  saveCodeCache: () => void;
+}> {
+  if (typeof __SLUICE_MAIN_BUILD__ !== 'string') {
+    return { main: (await import('./main.js')).main, saveCodeCache: () => {} };
+  }
   const [{ codeCacheFile, loadWithCodeCache }, { commandWord }] = await Promise.all([
     import('./code-cache.js'),
     import('./command-names.js'),
@@ -56,6 +69,6 @@ async function loadMain(): Promise<typeof import('./main.js')> {
     file,
     codeCacheFile(file, __SLUICE_MAIN_BUILD__, commandWord(argv)),
   );
-  process.on('exit', loaded.save);
-  return loaded.exports as unknown as typeof import('./main.js');
+  const { main } = loaded.exports as unknown as typeof import('./main.js');
+  return { main, saveCodeCache: loaded.save };
 }
