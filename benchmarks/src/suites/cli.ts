@@ -96,7 +96,10 @@ async function serveSocat(target: number): Promise<{ child: ChildProcess; port: 
 // A connection that fails or closes without the forwarder's end exits non-zero instead of
 // waiting. (The suite's limit side has hung twice on 2026-12-01 with this client idle and no
 // TCP socket left; the cause is not found yet.)
-const NODE_CLIENT = `const s=require('node:net').connect(+process.argv[1],'127.0.0.1',()=>process.stdin.pipe(s));s.resume();s.on('end',()=>process.exit(0));s.on('error',(e)=>{console.error(e.message);process.exit(1);});s.on('close',()=>process.exit(1));`;
+// It ends by itself once its socket is done, not with process.exit(): right after a hot
+// 1 GiB loop, process.exit() can deadlock in Node (the main thread joins a V8 compiler thread
+// that waits for a GC; nodejs/node#54918). That is what hung this side of the case twice.
+const NODE_CLIENT = `const s=require('node:net').connect(+process.argv[1],'127.0.0.1',()=>process.stdin.pipe(s));s.resume();let ended=false;s.on('end',()=>{ended=true;process.stdin.destroy();s.destroy();});s.on('error',(e)=>{console.error(e.message);process.exitCode=1;process.stdin.destroy();});s.on('close',()=>{if(!ended)process.exitCode=1;});`;
 const NODE_FORWARDER = `const net=require('node:net');net.createServer({allowHalfOpen:true},(c)=>{const t=net.connect(+process.argv[2],'127.0.0.1');c.pipe(t);t.pipe(c);c.on('error',()=>{});t.on('error',()=>{});}).listen(+process.argv[1],'127.0.0.1',()=>console.log('ready'));`;
 
 /** Starts the Node forwarder on a free port and resolves once it listens. */
@@ -116,6 +119,9 @@ async function serveNode(target: number): Promise<{ child: ChildProcess; port: n
  * A task that pipes BYTES zeros through `client` and checks the sink got them all. Spawned
  * asynchronously: the sink lives in this process and must keep reading meanwhile.
  */
+/** Longer than any side takes for BENCH_CLI_MIB at 20 MiB/s. */
+const TRANSFER_TIMEOUT_MS = Math.max(60_000, (MIB / 20) * 1000);
+
 function transfer(client: () => string, last: () => number): Task {
   return () =>
     new Promise<void>((resolve, reject) => {
@@ -126,7 +132,13 @@ function transfer(client: () => string, last: () => number): Task {
       child.stderr?.on('data', (c: Buffer) => {
         err += c.toString();
       });
+      // A side that never finishes fails the case, saying so, instead of hanging the suite.
+      const watchdog = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`transfer did not finish within ${TRANSFER_TIMEOUT_MS} ms: ${client()}`));
+      }, TRANSFER_TIMEOUT_MS);
       child.once('close', (code) => {
+        clearTimeout(watchdog);
         if (code !== 0) reject(new Error(`transfer failed (${code}): ${err}`));
         else if (last() !== BYTES) reject(new Error(`the sink got ${last()} bytes, not ${BYTES}`));
         else resolve();
