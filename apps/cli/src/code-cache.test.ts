@@ -83,7 +83,7 @@ describe('loadWithCodeCache', () => {
     expect(loadInProcess(file, cache)).toEqual({ status: 'used', answer: 42 });
   });
 
-  it('names the cache after the build, size and mtime, and drops older builds', async () => {
+  it('names the cache after the build, size and mtime', async () => {
     const file = await moduleFile();
     const env = { XDG_CACHE_HOME: join(dir, 'xdg') };
     const a = codeCacheFile(file, 'build1', 'run', env) as string;
@@ -100,8 +100,27 @@ describe('loadWithCodeCache', () => {
     const loaded = loadWithCodeCache(file, b);
     expect(loaded.status).toBe('missing');
     expect((loaded.exports.answer as () => number)()).toBe(43);
-    loaded.save();
-    expect(await readdir(join(dir, 'xdg', 'sluice', 'code-cache'))).toEqual([b.split('/').at(-2)]);
+    // A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
+    expect(codeCacheFile(file, 'b', 'run', { XDG_CACHE_HOME: 'rel', HOME: dir })).toMatch(
+      new RegExp(`^${dir}/\\.cache/`),
+    );
+  });
+
+  it('keeps the caches of the three newest builds, and drops older ones', async () => {
+    const file = await moduleFile();
+    const env = { HOME: dir };
+    const root = join(dir, '.cache', 'sluice', 'code-cache');
+    const builds = ['b1', 'b2', 'b3', 'b4'];
+    const keyOf = (build: string) =>
+      (codeCacheFile(file, build, 'run', env) as string).split('/').at(-2);
+    for (const [i, build] of builds.slice(0, 3).entries()) {
+      loadWithCodeCache(file, codeCacheFile(file, build, 'run', env)).save();
+      // b1 the oldest: last used three days ago, b3 one day ago.
+      const when = new Date(Date.now() - (3 - i) * 86_400_000);
+      await utimes(join(root, keyOf(build) as string), when, when);
+    }
+    loadWithCodeCache(file, codeCacheFile(file, 'b4', 'run', env)).save();
+    expect((await readdir(root)).sort()).toEqual(['b2', 'b3', 'b4'].map(keyOf).sort());
   });
 
   it('is off with SLUICE_CODE_CACHE=0 or without a home, and a cache it cannot write is no error', async () => {

@@ -8,7 +8,8 @@
 // command, one per command (each runs different functions).
 // The cache lives in the user's own cache directory (mode 0700), never in a shared one: V8
 // trusts a cache it accepts, so only the user may write it. Its name holds the bundle's build
-// hash, size and mtime, because V8 checks a cache against the source's length, not its content.
+// hash, size and mtime, because V8 checks a cache against the source's length, not its content;
+// the newest few builds keep theirs.
 import {
   mkdirSync,
   readdirSync,
@@ -19,7 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** What became of the cache when the file loaded. */
@@ -49,7 +50,9 @@ export function codeCacheFile(
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
   if (env.SLUICE_CODE_CACHE === '0') return undefined;
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
+  // As the XDG spec says: a relative XDG_CACHE_HOME is ignored.
+  const xdg = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  const base = xdg ?? (env.HOME ? join(env.HOME, '.cache') : undefined);
   if (base === undefined) return undefined;
   try {
     const { size, mtimeMs } = statSync(file);
@@ -66,7 +69,13 @@ export function codeCacheFile(
   }
 }
 
-/** Writes `data` to `target` whole (a concurrent reader never sees half), dropping older builds' caches. */
+/**
+ * How many builds keep their caches: the newest few, so that two installs used in turn (a
+ * global one and a project's) do not delete each other's on every run.
+ */
+const BUILDS_KEPT = 3;
+
+/** Writes `data` to `target` whole (a concurrent reader never sees half); drops old builds'. */
 function writeCache(target: string, data: Buffer): void {
   const dir = dirname(target);
   const root = dirname(dir);
@@ -74,9 +83,11 @@ function writeCache(target: string, data: Buffer): void {
   const temporary = `${target}.${process.pid}.tmp`;
   writeFileSync(temporary, data, { mode: 0o600 });
   renameSync(temporary, target);
-  const key = basename(dir);
-  for (const entry of readdirSync(root)) {
-    if (entry !== key) rmSync(join(root, entry), { recursive: true, force: true });
+  const builds = readdirSync(root)
+    .map((entry) => ({ entry, used: statSync(join(root, entry)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const { entry } of builds.slice(BUILDS_KEPT)) {
+    if (entry !== basename(dir)) rmSync(join(root, entry), { recursive: true, force: true });
   }
 }
 
