@@ -3,6 +3,7 @@
 // budget is 1.5× `node -e 0`. Everything else goes through main(), which loads each
 // command's module only when that command runs.
 import { join } from 'node:path';
+import { avoidExitDeadlock } from './exit-deadlock.js';
 import { version } from './version.js';
 
 /** In the bundled bin (build-bin.ts): the build hash of sluice-main.cjs beside it. */
@@ -31,6 +32,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
+  avoidExitDeadlock();
   // A promise chain, not a top-level await: the bundled bin is CommonJS (see build-bin.ts).
   loadMain()
     .then(async ({ main, saveCodeCache }) => {
