@@ -19,6 +19,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`sluice ${version()}\n`);
   exit(0);
 } else {
+  // First, before anything is hot enough to compile (see exit-deadlock.ts).
+  avoidExitDeadlock();
   // Node's code cache on disk (in the temp directory), for the CommonJS packages a command
   // requires from node_modules (dockerode, ssh2, ws); the bundle has its own (loadMain).
   // Read, not imported: Node < 22.1 has no enableCompileCache, and Node < 20.16 no
@@ -32,7 +34,6 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  avoidExitDeadlock();
   // A promise chain, not a top-level await: the bundled bin is CommonJS (see build-bin.ts).
   loadMain()
     .then(async ({ main, saveCodeCache }) => {
