@@ -17,7 +17,7 @@ import {
   type ProgramSpec,
 } from './cli-spec.js';
 import type { GlobalOptions } from './context.js';
-import { CliError, USAGE_EXIT_CODE } from './errors.js';
+import { type CliError, usageError } from './errors.js';
 
 /** What a command line asks for. */
 export type CommandLine =
@@ -41,12 +41,6 @@ export const VERSION_OPTION: OptionSpec = {
   kind: 'boolean',
   description: 'print the version and exit',
 };
-
-/** A usage error: one line, "see 'sluice CMD --help'", exit 125 (1 for an unknown command). */
-function usage(message: string, command: CommandSpec | undefined, exitCode = USAGE_EXIT_CODE) {
-  const where = command === undefined ? 'sluice' : `sluice ${command.name}`;
-  return new CliError(message, { hint: `see '${where} --help'`, exitCode });
-}
 
 /** The Docker CLI's booleans (Go's strconv.ParseBool): `--rm=false`, `--sig-proxy=0`. */
 function booleanValue(text: string): boolean | undefined {
@@ -97,7 +91,7 @@ function readOptions(
   let help = false;
   let failure: CliError | undefined;
   const fail = (message: string): void => {
-    failure ??= usage(message, command);
+    failure ??= usageError(message, command?.name ?? '');
   };
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
@@ -155,13 +149,13 @@ function fitArguments(operands: readonly string[], command: CommandSpec): Parsed
     const given = spec.variadic ? operands.slice(i) : operands[i];
     const missing = given === undefined || (Array.isArray(given) && given.length === 0);
     if (missing && spec.required) {
-      throw usage(`missing required argument '${spec.name}'`, command);
+      throw usageError(`missing required argument '${spec.name}'`, command.name);
     }
     for (const value of given === undefined ? [] : [given].flat()) {
       if (spec.choices !== undefined && !spec.choices.includes(value)) {
-        throw usage(
+        throw usageError(
           `command-argument value '${value}' is invalid for argument '${spec.name}'. Allowed choices are ${spec.choices.join(', ')}`,
-          command,
+          command.name,
         );
       }
     }
@@ -169,9 +163,9 @@ function fitArguments(operands: readonly string[], command: CommandSpec): Parsed
   });
   if (!specs.some((s) => s.variadic) && operands.length > specs.length) {
     const expected = `${specs.length} argument${specs.length === 1 ? '' : 's'}`;
-    throw usage(
+    throw usageError(
       `too many arguments for '${command.name}'. Expected ${expected} but got ${operands.length}: ${operands.join(', ')}`,
-      command,
+      command.name,
     );
   }
   return args;
@@ -203,7 +197,7 @@ export function readCommandLine(argv: readonly string[], program: ProgramSpec): 
   if (read.help) return { kind: 'help', command };
   for (const o of command.options) {
     if (o.required && read.opts[optionKey(o)] === undefined) {
-      throw usage(`required option '${optionTerm(o)}' not specified`, command);
+      throw usageError(`required option '${optionTerm(o)}' not specified`, command.name);
     }
   }
   delete read.opts.help;
@@ -219,6 +213,6 @@ export function readCommandLine(argv: readonly string[], program: ProgramSpec): 
 function commandOf(program: ProgramSpec, name: string): CommandSpec {
   const command = program.commands.find((c) => c.name === name);
   // As the Docker CLI: an unknown command is exit 1, other usage errors 125.
-  if (command === undefined) throw usage(`unknown command: ${name}`, undefined, 1);
+  if (command === undefined) throw usageError(`unknown command: ${name}`, '', 1);
   return command;
 }

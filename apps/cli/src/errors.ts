@@ -33,12 +33,17 @@ export class CliError extends Error {
   }
 }
 
-/** A usage error (bad flag value, missing argument): exit code 125. */
-export function usageError(message: string, command: string): CliError {
-  return new CliError(message, {
-    hint: `see 'sluice ${command} --help'`,
-    exitCode: USAGE_EXIT_CODE,
-  });
+/**
+ * A usage error (bad flag value, missing argument) of `command` (`''`: of the program), with
+ * where to look: exit code 125 unless `exitCode` says otherwise.
+ */
+export function usageError(
+  message: string,
+  command: string,
+  exitCode: number = USAGE_EXIT_CODE,
+): CliError {
+  const where = command === '' ? 'sluice' : `sluice ${command}`;
+  return new CliError(message, { hint: `see '${where} --help'`, exitCode });
 }
 
 /** The commands that talk to a Docker engine. */
