@@ -11,6 +11,9 @@ import {
 } from './cli-spec.js';
 import { HELP_OPTION, VERSION_OPTION } from './command-line.js';
 
+/** A two-column row: the term, and its description. */
+type Row = [term: string, description: string];
+
 const HELP_WIDTH = 100;
 /** Narrower than this, a description is left unwrapped rather than squeezed. */
 const MIN_WRAP_WIDTH = 40;
@@ -51,7 +54,7 @@ function row(term: string, width: number, description: string): string {
 }
 
 /** A titled list, or nothing when it has no rows. */
-function section(title: string, rows: Array<[string, string]>, width: number): string[] {
+function section(title: string, rows: Row[], width: number): string[] {
   if (rows.length === 0) return [];
   return [title, ...rows.map(([term, text]) => row(term, width, text)), ''];
 }
@@ -65,7 +68,7 @@ function withExtras(description: string, choices?: readonly string[], shown?: st
   return extras.length === 0 ? description : `${description} (${extras.join(', ')})`;
 }
 
-function optionRow(option: OptionSpec): [string, string] {
+function optionRow(option: OptionSpec): Row {
   // A negating flag's default is the flag not given: nothing to say.
   const shown =
     option.default === undefined || option.negates
@@ -83,26 +86,26 @@ function examples(lines: readonly string[]): string {
   return `\nExamples:\n${lines.map((l) => `${INDENT}${l}`).join('\n')}\n\n`;
 }
 
-function widthOf(rows: Array<[string, string]>): number {
-  return Math.max(0, ...rows.map(([term]) => term.length));
-}
-
-function commandHelp(command: CommandSpec): string {
-  const args = command.args.map((a): [string, string] => [
-    a.name,
-    withExtras(a.description, a.choices),
-  ]);
-  const options = [...command.options, HELP_OPTION].map(optionRow);
-  const width = Math.max(widthOf(args), widthOf(options));
-  const usage = ['sluice', command.name, '[options]', ...command.args.map(argumentTerm)].join(' ');
+/** A help page: the usage line, the description, then titled lists aligned as one. */
+function page(usage: string, description: string, lists: Array<[string, Row[]]>): string {
+  const width = Math.max(0, ...lists.flatMap(([, rows]) => rows.map(([term]) => term.length)));
   return [
     `Usage: ${usage}`,
     '',
-    wrap(command.description, HELP_WIDTH),
+    wrap(description, HELP_WIDTH),
     '',
-    ...section('Arguments:', args, width),
-    ...section('Options:', options, width),
+    ...lists.flatMap(([title, rows]) => section(title, rows, width)),
   ].join('\n');
+}
+
+function commandHelp(command: CommandSpec): string {
+  const args = command.args.map((a): Row => [a.name, withExtras(a.description, a.choices)]);
+  const options = [...command.options, HELP_OPTION].map(optionRow);
+  const usage = ['sluice', command.name, '[options]', ...command.args.map(argumentTerm)].join(' ');
+  return page(usage, command.description, [
+    ['Arguments:', args],
+    ['Options:', options],
+  ]);
 }
 
 function overview(program: ProgramSpec): string {
@@ -111,20 +114,19 @@ function overview(program: ProgramSpec): string {
     ...program.globalOptions,
     { ...HELP_OPTION, description: 'print help (every command has its own)' },
   ].map(optionRow);
-  const commands = program.commands.map((c): [string, string] => [
-    [c.name, ...(c.options.length > 0 ? ['[options]'] : []), ...c.args.map(argumentTerm)].join(' '),
-    c.description,
-  ]);
+  const commands = program.commands.map(
+    (c): Row => [
+      [c.name, ...(c.options.length > 0 ? ['[options]'] : []), ...c.args.map(argumentTerm)].join(
+        ' ',
+      ),
+      c.description,
+    ],
+  );
   commands.push(['help [command]', 'print help for a command']);
-  const width = Math.max(widthOf(options), widthOf(commands));
-  return [
-    `Usage: ${program.name} ${program.usage}`,
-    '',
-    wrap(program.description, HELP_WIDTH),
-    '',
-    ...section('Options:', options, width),
-    ...section('Commands:', commands, width),
-  ].join('\n');
+  return page(`${program.name} ${program.usage}`, program.description, [
+    ['Options:', options],
+    ['Commands:', commands],
+  ]);
 }
 
 /** The help for `command`, or the program's overview. */
